@@ -1,0 +1,121 @@
+"""Say why a scenario has no feasible division, in the commissioner's words.
+
+Each check is a necessary condition: when one fails, no division can exist, and the message names
+the units, bundles or areas at fault.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import networkx as nx
+
+from lotting.blocks import Block, make_blocks
+from lotting.case import Case
+from lotting.model import coverable
+from lotting.options import Option
+from lotting.scenario import Scenario
+
+MAX_NAMED = 8
+
+
+def infeasibility_reasons(
+    case: Case, scenario: Scenario, options: Sequence[Option], blocks: list[Block] | None = None
+) -> list[str]:
+    """Every reason found that makes the scenario infeasible (empty when none is found)."""
+    blocks = blocks if blocks is not None else make_blocks(case)
+    reasons = []
+    reasons += _uncovered(case, options)
+    if not reasons:
+        reasons += _too_few_bidders(case, scenario, options, blocks)
+    reasons += _value_bounds(case, scenario, blocks)
+    reasons += _separated(case, scenario, blocks)
+    return reasons
+
+
+def _label(case: Case, position: int) -> str:
+    """A unit as a commissioner reads it: id (service in area)."""
+    row = case.contract.iloc[position]
+    return f"{row['unit']} ({row['service']} in {row['area']})"
+
+
+def _names(items: list[str]) -> str:
+    """A list cut to MAX_NAMED names, saying how many more there are."""
+    shown = ", ".join(items[:MAX_NAMED])
+    return shown + (f" and {len(items) - MAX_NAMED} more" if len(items) > MAX_NAMED else "")
+
+
+def _block_label(case: Case, block: Block) -> str:
+    """A block by its bundle name, or its single unit."""
+    if block.bundle:
+        return f"bundle '{block.bundle}'"
+    return f"unit {_label(case, block.units[0])}"
+
+
+def _uncovered(case: Case, options: Sequence[Option]) -> list[str]:
+    """Units that no supplier, supply chain or consortium covers."""
+    covered = frozenset().union(*(o.covers for o in options)) if options else frozenset()
+    missing = [_label(case, u) for u in range(len(case.contract)) if u not in covered]
+    if not missing:
+        return []
+    return [f"No supplier, supply chain or consortium covers unit(s) {_names(missing)}."]
+
+
+def _too_few_bidders(
+    case: Case, scenario: Scenario, options: Sequence[Option], blocks: list[Block]
+) -> list[str]:
+    """Blocks that fewer than min_bidders options could bid for, even in a lot of their own."""
+    short = []
+    for block in blocks:
+        count = sum(1 for o in options if coverable(o, block))
+        if count < scenario.min_bidders:
+            short.append(f"{_block_label(case, block)}: {count}")
+    if not short:
+        return []
+    return [
+        f"Even in a lot of its own, each of these can have fewer than min_bidders "
+        f"{scenario.min_bidders} bidders (most possible shown): {_names(short)}."
+    ]
+
+
+def _value_bounds(case: Case, scenario: Scenario, blocks: list[Block]) -> list[str]:
+    """Bundles over max_lot_value, too little value for min_lot_value, too much for max_lots."""
+    out = []
+    total = sum(b.value for b in blocks)
+    hi, lo = scenario.max_lot_value, scenario.min_lot_value
+    if hi is not None:
+        heavy = [f"{_block_label(case, b)} ({b.value:,.0f})" for b in blocks if b.value > hi]
+        if heavy:
+            out.append(f"Worth more than max_lot_value {hi:,.0f} on their own: {_names(heavy)}.")
+        elif hi > 0 and math.ceil(total / hi - 1e-9) > scenario.max_lots:
+            out.append(
+                f"The contract is worth {total:,.0f}, so lots of at most {hi:,.0f} need at least "
+                f"{math.ceil(total / hi - 1e-9)} lots, more than max_lots {scenario.max_lots}."
+            )
+    if lo is not None and total < lo:
+        out.append(f"The whole contract ({total:,.0f}) is worth less than min_lot_value {lo:,.0f}.")
+    return out
+
+
+def _separated(case: Case, scenario: Scenario, blocks: list[Block]) -> list[str]:
+    """Bundles over disconnected areas; more separate groups of areas than max_lots."""
+    if case.adjacency is None:
+        return []
+    out = []
+    pieces = list(nx.connected_components(case.adjacency))
+    piece_of = {a: i for i, piece in enumerate(pieces) for a in piece}
+    for block in blocks:
+        if len({piece_of[a] for a in block.areas}) > 1:
+            out.append(
+                f"{_block_label(case, block)} joins areas that no chain of neighbours connects "
+                f"({', '.join(sorted(block.areas))})."
+            )
+    if len(pieces) > scenario.max_lots:
+        alone = sorted(" + ".join(sorted(p)) for p in pieces)
+        out.append(
+            f"The areas fall into {len(pieces)} groups that no lot can join "
+            f"({_names(alone)}), so at least {len(pieces)} lots are needed, "
+            f"more than max_lots {scenario.max_lots}."
+        )
+    return out

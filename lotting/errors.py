@@ -1,0 +1,81 @@
+"""Errors the library raises; the CLI turns them into one readable paragraph and an exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class LottingError(Exception):
+    """Base class of every error `lotting` raises on purpose."""
+
+
+@dataclass
+class InputError(LottingError):
+    """An input file is missing or wrong: names the file, and the row and column where there is one.
+
+    ``row`` is the 1-based line number in the file (the header is line 1), as a spreadsheet shows it.
+    """
+
+    message: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(str(self.file))
+        if self.row is not None:
+            where.append(f"line {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+@dataclass
+class ScenarioError(LottingError):
+    """A scenario parameter is out of range (e.g. a negative lot cost)."""
+
+    message: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class InfeasibleError(LottingError):
+    """No division satisfies the scenario; ``reasons`` says why in the commissioner's words."""
+
+    reasons: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        head = "No feasible division exists for this scenario"
+        if not self.reasons:
+            return head + "."
+        return head + ": " + " ".join(self.reasons)
+
+
+@dataclass
+class NoSolutionError(LottingError):
+    """The solver stopped (time limit) before finding any division; feasibility is unknown."""
+
+    seconds: float
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return (
+            f"No division was found within the time limit ({self.seconds:.0f} s); the scenario "
+            "was not proven infeasible. Allow more time with --time-limit (0 for none)."
+        )

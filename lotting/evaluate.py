@@ -1,0 +1,191 @@
+"""Exact evaluation: score any division by the DESIGN.md definitions, with no solver involved.
+
+Every figure `lotting` reports comes from :func:`evaluate_division`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from lotting.case import Case
+from lotting.market import targets
+from lotting.options import TOLERANCE, Option, build_options
+from lotting.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The exact figures of one division.
+
+    ``lots``: a row per lot (lot, value, n_units, units, services, areas, bidders, options,
+    target_holders, open, breaches); ``assignment``: a row per unit with its lot; ``metrics``:
+    n_lots, reach, open_value, sub_reach, total_value, fewest_bidders, objective; ``breaches``: every
+    rule of the scenario the division breaks (empty when feasible).
+    """
+
+    lots: pd.DataFrame
+    assignment: pd.DataFrame
+    metrics: dict[str, Any]
+    breaches: list[str] = field(default_factory=list)
+    lot_options: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def feasible(self) -> bool:
+        """True when the division keeps every rule of the scenario."""
+        return not self.breaches
+
+
+def canonical_lots(groups: Sequence[Collection[int]]) -> list[list[int]]:
+    """Lots as sorted position lists, numbered by their first unit in contract order."""
+    return sorted((sorted(g) for g in groups if g), key=lambda g: g[0])
+
+
+def evaluate_division(
+    case: Case,
+    scenario: Scenario,
+    assignment: Mapping[str, Any] | pd.Series,
+    options: Sequence[Option] | None = None,
+) -> Evaluation:
+    """Score a division given as unit → lot label; lots are renumbered 1..k by first unit.
+
+    Every unit of the contract must have a lot (KeyError names the first that has none).
+    """
+    if options is None:
+        options = build_options(case, scenario)
+    units = case.units
+    position = {u: i for i, u in enumerate(units)}
+    by_label: dict[Any, list[int]] = {}
+    for unit in units:
+        by_label.setdefault(assignment[unit], []).append(position[unit])
+    labels = {tuple(sorted(g)): label for label, g in by_label.items()}
+    lots = canonical_lots(list(by_label.values()))
+    return evaluate_lots(case, scenario, lots, options, [labels[tuple(g)] for g in lots])
+
+
+def evaluate_lots(
+    case: Case,
+    scenario: Scenario,
+    groups: Sequence[Collection[int]],
+    options: Sequence[Option] | None = None,
+    labels: Sequence[Any] | None = None,
+) -> Evaluation:
+    """Score a division given as groups of unit positions (contract order), one group per lot.
+
+    ``labels`` (in canonical lot order) are the commissioner's own lot names, kept in the
+    assignment as ``given_lot`` when they differ from the canonical numbers.
+    """
+    if options is None:
+        options = build_options(case, scenario)
+    lots = canonical_lots(groups)
+    labels = list(labels) if labels is not None else list(range(1, len(lots) + 1))
+    contract = case.contract
+    values = contract["value"].tolist()
+    services, areas = contract["service"].tolist(), contract["area"].tolist()
+    unit_ids = contract["unit"].tolist()
+    target = targets(case, scenario)
+    reached: set[str] = set()
+    sub_reached: set[str] = set()
+    rows, breaches, lot_options = [], [], {}
+    open_value = 0.0
+    for number, lot in enumerate(lots, start=1):
+        value = sum(values[u] for u in lot)
+        eligible = [o for o in options if o.is_eligible(lot, values)]
+        holders = sorted({t for o in eligible for t in o.targets})
+        is_open = bool(holders)
+        if is_open:
+            open_value += value
+        reached.update(holders)
+        for o in eligible:
+            sub_reached.update(s for s, covers in o.chain_targets if not covers.isdisjoint(lot))
+        lot_breaches = _lot_breaches(case, scenario, lot, value, len(eligible), areas)
+        breaches.extend(f"lot {number}: {b}" for b in lot_breaches)
+        lot_options[number] = [o.id for o in eligible]
+        rows.append(
+            {
+                "lot": number,
+                "value": value,
+                "n_units": len(lot),
+                "units": ";".join(unit_ids[u] for u in lot),
+                "services": ";".join(sorted({services[u] for u in lot})),
+                "areas": ";".join(sorted({areas[u] for u in lot})),
+                "bidders": len(eligible),
+                "options": ";".join(o.id for o in eligible),
+                "target_holders": ";".join(holders),
+                "open": is_open,
+                "breaches": "; ".join(lot_breaches),
+            }
+        )
+    breaches.extend(_division_breaches(case, scenario, lots))
+    lot_of = {u: n for n, lot in enumerate(lots, start=1) for u in lot}
+    assignment = contract[["unit", "service", "area", "value", "bundle"]].copy()
+    assignment.insert(1, "lot", [lot_of[i] for i in range(len(contract))])
+    if any(label != number for number, label in zip(range(1, len(lots) + 1), labels, strict=True)):
+        assignment["given_lot"] = [labels[lot_of[i] - 1] for i in range(len(contract))]
+    n_lots = len(lots)
+    reach = len(reached & target)
+    metrics = {
+        "n_lots": n_lots,
+        "reach": reach,
+        "open_value": open_value,
+        "sub_reach": len(sub_reached - reached),
+        "total_value": float(sum(values)),
+        "fewest_bidders": min((r["bidders"] for r in rows), default=0),
+        "objective": objective(scenario, reach, open_value, n_lots),
+    }
+    lots_df = pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
+    return Evaluation(lots_df, assignment, metrics, breaches, lot_options)
+
+
+def objective(scenario: Scenario, reach: int, open_value: float, n_lots: int) -> float:
+    """DESIGN.md objective: reach_value × reach + open_rate × open_value − lot_cost × n_lots."""
+    return (
+        scenario.reach_value * reach + scenario.open_rate * open_value - scenario.lot_cost * n_lots
+    )
+
+
+def _lot_breaches(
+    case: Case,
+    scenario: Scenario,
+    lot: list[int],
+    value: float,
+    bidders: int,
+    areas: list[str],
+) -> list[str]:
+    """Rules one lot breaks: bidders, value bounds, contiguity."""
+    out = []
+    if bidders < scenario.min_bidders:
+        out.append(f"{bidders} bidder(s), fewer than min_bidders {scenario.min_bidders}")
+    slack = TOLERANCE * max(1.0, value)
+    if scenario.min_lot_value is not None and value < scenario.min_lot_value - slack:
+        out.append(f"value {value:,.0f} below min_lot_value {scenario.min_lot_value:,.0f}")
+    if scenario.max_lot_value is not None and value > scenario.max_lot_value + slack:
+        out.append(f"value {value:,.0f} above max_lot_value {scenario.max_lot_value:,.0f}")
+    if case.adjacency is not None:
+        lot_areas = sorted({areas[u] for u in lot})
+        if not nx.is_connected(case.adjacency.subgraph(lot_areas)):
+            parts = nx.number_connected_components(case.adjacency.subgraph(lot_areas))
+            out.append(f"areas not connected ({parts} separate pieces)")
+    return out
+
+
+def _division_breaches(case: Case, scenario: Scenario, lots: list[list[int]]) -> list[str]:
+    """Rules the division as a whole breaks: too many lots, split bundles."""
+    out = []
+    if len(lots) > scenario.max_lots:
+        out.append(f"{len(lots)} lots, more than max_lots {scenario.max_lots}")
+    lot_of = {u: n for n, lot in enumerate(lots, start=1) for u in lot}
+    bundles = case.contract["bundle"].tolist()
+    spread: dict[str, set[int]] = {}
+    for position, bundle in enumerate(bundles):
+        if bundle:
+            spread.setdefault(bundle, set()).add(lot_of[position])
+    for bundle, lot_numbers in sorted(spread.items()):
+        if len(lot_numbers) > 1:
+            shown = ", ".join(str(n) for n in sorted(lot_numbers))
+            out.append(f"bundle '{bundle}' split across lots {shown}")
+    return out

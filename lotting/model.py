@@ -1,0 +1,232 @@
+"""The mixed-integer program: assign blocks to lots so that the DESIGN.md objective is maximised.
+
+Lots are interchangeable, so the model numbers them canonically: a block may only go to a lot
+whose number is at most its own position, and a block opens lot l only if some earlier block sits
+in lot l-1 (lots are ordered by their first block). Coverage is written on area and service
+presence where whole areas or services are out of an option's reach, and per block elsewhere.
+Contiguity is a single-commodity flow from a root area of each lot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import networkx as nx
+import pulp
+
+from lotting.blocks import Block, own_value
+from lotting.options import TOLERANCE, Option
+from lotting.scenario import Scenario
+
+Var = pulp.LpVariable
+
+
+@dataclass
+class LotModel:
+    """A built model and the variables needed to read a division back from it."""
+
+    problem: pulp.LpProblem
+    blocks: list[Block]
+    n_lots: int
+    x: dict[tuple[int, int], Var]
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def division(self) -> list[list[int]] | None:
+        """Unit positions per lot from the solver's values, or None unless a full partition."""
+        lots: dict[int, list[int]] = {}
+        for b, block in enumerate(self.blocks):
+            chosen = [
+                lot
+                for lot in range(min(b + 1, self.n_lots))
+                if (self.x[b, lot].value() or 0.0) > 0.5
+            ]
+            if len(chosen) != 1:
+                return None
+            lots.setdefault(chosen[0], []).extend(block.units)
+        return list(lots.values())
+
+
+def coverable(option: Option, block: Block) -> bool:
+    """Can the option hold some lot containing this block (coverage and capacity alone)?"""
+    limit = option.value_limit
+    fits = block.value <= limit + TOLERANCE * max(1.0, limit)
+    return fits and option.covers.issuperset(block.units)
+
+
+class _Builder:
+    """Holds the problem while it is built; variables are named by family and a counter."""
+
+    def __init__(self) -> None:
+        self.prob = pulp.LpProblem("lotting", pulp.LpMaximize)
+        self.count = 0
+
+    def var(self, family: str, cat: str = pulp.LpBinary, up: float | None = 1) -> Var:
+        """A new variable ≥ 0 of the family, binary unless told otherwise."""
+        self.count += 1
+        return self.prob.add_variable(f"{family}_{self.count}", 0, up, cat)
+
+    def add(self, constraint: pulp.LpConstraint) -> None:
+        """Add one constraint."""
+        self.prob += constraint
+
+
+def build_model(
+    scenario: Scenario,
+    options: Sequence[Option],
+    blocks: list[Block],
+    adjacency: nx.Graph | None = None,
+) -> LotModel:
+    """Build the MIP for the scenario; options that can never be eligible are left out."""
+    m = _Builder()
+    n = len(blocks)
+    n_lots = min(scenario.max_lots, n)
+    lots = range(n_lots)
+    values = [block.value for block in blocks]
+    can = [[b for b, block in enumerate(blocks) if coverable(o, block)] for o in options]
+    viable = [o for o in range(len(options)) if can[o]]
+
+    # x[b, l]: block b in lot l, only for l <= b; y[l]: lot l is open (and never empty).
+    x = {(b, lot): m.var("x") for b in range(n) for lot in range(min(b + 1, n_lots))}
+    y = {lot: m.var("y") for lot in lots}
+    members = {lot: range(lot, n) for lot in lots}
+    for b in range(n):
+        m.add(pulp.lpSum(x[b, lot] for lot in range(min(b + 1, n_lots))) == 1)
+    for lot in lots:
+        m.add(y[lot] <= pulp.lpSum(x[b, lot] for b in members[lot]))
+        for b in members[lot]:
+            m.add(x[b, lot] <= y[lot])
+            if lot >= 1:
+                m.add(x[b, lot] <= pulp.lpSum(x[v, lot - 1] for v in range(lot - 1, b)))
+
+    areas = sorted({a for block in blocks for a in block.areas})
+    services = sorted({s for block in blocks for s in block.services})
+    area_in = _presence(m, x, blocks, lots, areas, lambda block: block.areas)
+    service_in = _presence(m, x, blocks, lots, services, lambda block: block.services)
+
+    e: dict[tuple[int, int], Var] = {}
+    for o in viable:
+        option, ok = options[o], set(can[o])
+        ok_areas = {a for b in ok for a in blocks[b].areas}
+        ok_services = {s for b in ok for s in blocks[b].services}
+        for lot in range(min(max(ok) + 1, n_lots)):
+            e[o, lot] = eo = m.var("e")
+            m.add(eo <= y[lot])
+            for a in areas:
+                if a not in ok_areas and (a, lot) in area_in:
+                    m.add(eo + area_in[a, lot] <= 1)
+            for s in services:
+                if s not in ok_services and (s, lot) in service_in:
+                    m.add(eo + service_in[s, lot] <= 1)
+            for b in members[lot]:
+                rest = blocks[b].areas <= ok_areas and blocks[b].services <= ok_services
+                if b not in ok and rest:
+                    m.add(eo + x[b, lot] <= 1)
+            mine = [b for b in can[o] if b >= lot]
+            big_m = sum(values[b] for b in mine) - option.value_limit
+            if big_m > 0:
+                load = pulp.lpSum(values[b] * x[b, lot] for b in mine)
+                m.add(load <= option.value_limit + big_m * (1 - eo))
+            if option.own_share > 0:
+                coef = {
+                    b: option.own_share * values[b] - own_value(blocks[b], option.own) for b in mine
+                }
+                big_m = sum(c for c in coef.values() if c > 0)
+                if big_m > 0:
+                    m.add(pulp.lpSum(c * x[b, lot] for b, c in coef.items()) <= big_m * (1 - eo))
+
+    for lot in lots:
+        m.add(
+            pulp.lpSum(e[o, lot] for o in viable if (o, lot) in e) >= scenario.min_bidders * y[lot]
+        )
+        lot_value = pulp.lpSum(values[b] * x[b, lot] for b in members[lot])
+        if scenario.min_lot_value is not None:
+            m.add(lot_value >= scenario.min_lot_value * y[lot])
+        if scenario.max_lot_value is not None:
+            m.add(lot_value <= scenario.max_lot_value * y[lot])
+
+    # Reach: a target supplier counts once it holds an eligible option for some lot.
+    reach = []
+    for t in sorted({t for o in viable for t in options[o].targets}):
+        reach.append(r := m.var("r", pulp.LpContinuous))
+        held = [eo for (o, _), eo in e.items() if t in options[o].targets]
+        m.add(r <= pulp.lpSum(held))
+
+    # Open value: block b counts in lot l when a target-held option covering b is eligible there.
+    opened = []
+    for (b, lot), xb in x.items():
+        held = [
+            e[o, lot] for o in viable if options[o].has_target and b in can[o] and (o, lot) in e
+        ]
+        if held:
+            opened.append(values[b] * (q := m.var("q", pulp.LpContinuous)))
+            m.add(q <= xb)
+            m.add(q <= pulp.lpSum(held))
+
+    if adjacency is not None:
+        _contiguity(m, adjacency.subgraph(areas), area_in, y, lots)
+
+    m.prob += (
+        scenario.reach_value * pulp.lpSum(reach)
+        + scenario.open_rate * pulp.lpSum(opened)
+        - scenario.lot_cost * pulp.lpSum(y.values())
+    )
+    stats = {
+        "variables": m.count,
+        "constraints": len(m.prob.constraints),
+        "options": len(options),
+        "viable_options": len(viable),
+        "blocks": n,
+        "lots": n_lots,
+    }
+    return LotModel(m.prob, blocks, n_lots, x, stats)
+
+
+def _presence(
+    m: _Builder,
+    x: dict[tuple[int, int], Var],
+    blocks: list[Block],
+    lots: range,
+    keys: list[str],
+    keys_of: Callable[[Block], frozenset[str]],
+) -> dict[tuple[str, int], Var]:
+    """p[k, l] = 1 exactly when some block of lot l has k among its areas (or services)."""
+    present = {}
+    for lot in lots:
+        for key in keys:
+            holding = [b for b in range(lot, len(blocks)) if key in keys_of(blocks[b])]
+            if not holding:
+                continue
+            p = present[key, lot] = m.var("p")
+            m.add(p <= pulp.lpSum(x[b, lot] for b in holding))
+            for b in holding:
+                m.add(x[b, lot] <= p)
+    return present
+
+
+def _contiguity(
+    m: _Builder,
+    graph: nx.Graph,
+    area_in: dict[tuple[str, int], Var],
+    y: dict[int, Var],
+    lots: range,
+) -> None:
+    """Single-commodity flow: each lot's root area sends one unit to every other area it holds."""
+    for lot in lots:
+        here = [a for a in graph.nodes if (a, lot) in area_in]
+        if len(here) <= 1:
+            continue
+        big = len(here) - 1
+        root = {a: m.var("root") for a in here}
+        m.add(pulp.lpSum(root.values()) == y[lot])
+        flow: dict[tuple[str, str], Var] = {}
+        for a, b in graph.subgraph(here).edges:
+            for s, t in ((a, b), (b, a)):
+                flow[s, t] = f = m.var("f", pulp.LpContinuous, None)
+                m.add(f <= big * area_in[s, lot])
+                m.add(f <= big * area_in[t, lot])
+        for a in here:
+            m.add(root[a] <= area_in[a, lot])
+            inflow = pulp.lpSum(f for (_, t), f in flow.items() if t == a)
+            outflow = pulp.lpSum(f for (s, _), f in flow.items() if s == a)
+            m.add(inflow - outflow >= area_in[a, lot] - len(here) * root[a])

@@ -1,0 +1,119 @@
+"""A plan: an evaluated division with the solver's verdict, ready for tables, charts and JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from lotting.evaluate import Evaluation
+from lotting.scenario import Scenario
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+METRICS = ("n_lots", "reach", "open_value", "sub_reach", "total_value", "fewest_bidders")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The answer to one scenario.
+
+    ``status`` is "optimal" or "feasible" (stopped by the time limit; ``gap`` is then the proven
+    relative gap, None when the solver gave no bound); every figure comes from ``evaluation``.
+    """
+
+    status: str
+    gap: float | None
+    evaluation: Evaluation
+    scenario: Scenario
+    solver: str
+    seconds: float
+    model_stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def objective(self) -> float:
+        """The DESIGN.md objective of the division, computed exactly."""
+        return float(self.evaluation.metrics["objective"])
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        """n_lots, reach, open_value, sub_reach, total_value, fewest_bidders."""
+        return {k: self.evaluation.metrics[k] for k in METRICS}
+
+    @property
+    def lots(self) -> pd.DataFrame:
+        """One row per lot: value, units, services, areas, bidders, options, target holders."""
+        return self.evaluation.lots.drop(columns=["breaches"])
+
+    @property
+    def assignment(self) -> pd.DataFrame:
+        """One row per unit with its lot, in contract order."""
+        return self.evaluation.assignment
+
+    @property
+    def options(self) -> pd.DataFrame:
+        """Which option can bid for which lot: one row per (lot, option)."""
+        rows = [
+            {"lot": lot, "option": option}
+            for lot, names in sorted(self.evaluation.lot_options.items())
+            for option in names
+        ]
+        return pd.DataFrame(rows, columns=["lot", "option"])
+
+    def to_dict(self, timings: bool = False) -> dict[str, Any]:
+        """The plan.json document; solver seconds only when ``timings`` (they vary run to run)."""
+        lots = [
+            {
+                "lot": int(row.lot),
+                "units": row.units.split(";"),
+                "value": float(row.value),
+                "bidders": int(row.bidders),
+                "target_holders": _split(row.target_holders),
+                "options": _split(row.options),
+            }
+            for row in self.evaluation.lots.itertuples()
+        ]
+        metrics = {k: _plain(v) for k, v in self.metrics.items()}
+        return {
+            "status": self.status,
+            "objective": self.objective,
+            "gap": self.gap,
+            "metrics": metrics,
+            "lots": lots,
+            "scenario": self.scenario.to_dict(),
+            "solver": {"name": self.solver, "seconds": round(self.seconds, 3) if timings else None},
+        }
+
+    def to_json(self, timings: bool = False) -> str:
+        """plan.json as text: sorted keys, two-space indent, trailing newline."""
+        return (
+            json.dumps(self.to_dict(timings), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        )
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Chart of the lot allocation: areas × services coloured by lot."""
+        from lotting.charts import plot_lots
+
+        return plot_lots(self.evaluation, ax=ax)
+
+    def to_folder(
+        self, path: str | Path, inputs: tuple[Path, ...] = (), timings: bool = False
+    ) -> Path:
+        """Write assignment.csv, lots.csv, plan.json and lots.png, whole or not at all."""
+        from lotting.output import write_plan
+
+        return write_plan(self, Path(path), inputs=inputs, timings=timings)
+
+
+def _split(text: str) -> list[str]:
+    """A ';'-joined cell as a list (empty cell → empty list)."""
+    return text.split(";") if text else []
+
+
+def _plain(value: Any) -> Any:
+    """NumPy scalars as plain Python numbers for JSON."""
+    return value.item() if hasattr(value, "item") else value

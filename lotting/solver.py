@@ -1,0 +1,105 @@
+"""Run a PuLP problem with HiGHS (default) or CBC and read the solver's own verdict.
+
+PuLP's status word is not trusted after a time limit: HiGHS's model status and MIP dual bound, or
+CBC's result line and gap from its log, decide between optimal, feasible and no answer.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pulp
+
+SOLVERS = ("highs", "cbc")
+#: Relative and absolute optimality tolerances: tight, so "optimal" means optimal.
+GAP_REL = 1e-6
+GAP_ABS = 1e-6
+
+
+@dataclass(frozen=True)
+class SolverRun:
+    """What a solver said: status ("optimal", "feasible", "infeasible" or "no_solution"),
+    the proven bound on the objective (None when unknown), seconds and solver name."""
+
+    status: str
+    bound: float | None
+    seconds: float
+    name: str
+
+
+def run(problem: pulp.LpProblem, solver: str = "highs", time_limit: float | None = 60) -> SolverRun:
+    """Solve ``problem`` (a maximisation) with the named solver; ``time_limit`` None or 0 = none."""
+    if solver not in SOLVERS:
+        raise ValueError(f"unknown solver '{solver}'; expected one of {', '.join(SOLVERS)}")
+    limit = float(time_limit) if time_limit else None
+    start = time.perf_counter()
+    if solver == "highs":
+        status, bound = _run_highs(problem, limit)
+    else:
+        status, bound = _run_cbc(problem, limit)
+    return SolverRun(status, bound, time.perf_counter() - start, solver)
+
+
+def _run_highs(problem: pulp.LpProblem, limit: float | None) -> tuple[str, float | None]:
+    """HiGHS through highspy; status from the HiGHS model status, bound from its MIP info."""
+    import highspy
+
+    options = {"mip_rel_gap": GAP_REL, "mip_abs_gap": GAP_ABS, "random_seed": 0}
+    cmd = pulp.HiGHS(msg=False, timeLimit=limit, **options)
+    problem.solve(cmd)
+    highs = problem.solverModel
+    model_status = highs.getModelStatus()
+    info = highs.getInfo()
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    kinds = highspy.HighsModelStatus
+    if model_status == kinds.kOptimal:
+        return "optimal", None
+    if model_status in (kinds.kInfeasible, kinds.kUnboundedOrInfeasible):
+        return "infeasible", None
+    bound = float(info.mip_dual_bound)
+    return ("feasible" if has_solution else "no_solution"), bound
+
+
+def _cbc_command(**kwargs: object) -> pulp.LpSolver:
+    """PuLP's bundled CBC, under its PuLP 3 or PuLP 4 name."""
+    for name in ("PULP_CBC_CMD", "CBC", "COIN_CMD"):
+        command = getattr(pulp, name, None)
+        if command is not None:
+            return command(**kwargs)
+    raise RuntimeError("this PuLP has no CBC solver")
+
+
+def _run_cbc(problem: pulp.LpProblem, limit: float | None) -> tuple[str, float | None]:
+    """CBC; status and gap from its log, as PuLP's mapping of "stopped" varies by version."""
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "cbc.log"
+        cmd = _cbc_command(
+            msg=False, timeLimit=limit, gapRel=GAP_REL, gapAbs=GAP_ABS, logPath=str(log)
+        )
+        problem.solve(cmd)
+        text = log.read_text(errors="replace") if log.exists() else ""
+    result = re.search(r"Result - (.*)", text)
+    verdict = result.group(1).lower() if result else ""
+    if "infeasible" in verdict:
+        return "infeasible", None
+    if "optimal solution found" in verdict:
+        return "optimal", None
+    objective = re.search(r"Objective value:\s*(\S+)", text)
+    gap = re.search(r"Gap:\s*(\S+)", text)
+    has_solution = objective is not None and "no feasible" not in text.lower()
+    if not has_solution:
+        return "no_solution", None
+    bound = None
+    lower = re.search(r"Lower bound:\s*(\S+)", text)
+    if lower is not None:
+        try:
+            bound = -float(lower.group(1))  # CBC minimises the negated objective
+        except ValueError:
+            bound = None
+    if bound is None and gap is not None:
+        bound = None
+    return "feasible", bound
