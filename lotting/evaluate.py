@@ -13,7 +13,6 @@ import networkx as nx
 import pandas as pd
 
 from lotting.case import Case
-from lotting.market import targets
 from lotting.options import TOLERANCE, Option, build_options
 from lotting.scenario import Scenario
 
@@ -24,8 +23,10 @@ class Evaluation:
 
     ``lots``: a row per lot (lot, value, n_units, units, services, areas, bidders, options,
     target_holders, open, breaches); ``assignment``: a row per unit with its lot; ``metrics``:
-    n_lots, reach, open_value, sub_reach, total_value, fewest_bidders, objective; ``breaches``: every
-    rule of the scenario the division breaks (empty when feasible).
+    n_lots, reach, open_value, sub_reach, total_value, fewest_bidders, objective; ``breaches``:
+    every
+    rule of the scenario the division breaks (empty when feasible); ``lot_options``: the ids
+    of the options eligible for each lot.
     """
 
     lots: pd.DataFrame
@@ -67,6 +68,67 @@ def evaluate_division(
     return evaluate_lots(case, scenario, lots, options, [labels[tuple(g)] for g in lots])
 
 
+class LotJudge:
+    """Applies the DESIGN.md lot rules to any group of units: the one place they are computed.
+
+    >>> judge = LotJudge(case, Scenario())  # doctest: +SKIP
+    >>> judge.judge([0, 1]).bidders  # doctest: +SKIP
+    3
+    """
+
+    def __init__(
+        self, case: Case, scenario: Scenario, options: Sequence[Option] | None = None
+    ) -> None:
+        self.case = case
+        self.scenario = scenario
+        self.options = list(options) if options is not None else build_options(case, scenario)
+        self.values = case.contract["value"].tolist()
+        self.areas = case.contract["area"].tolist()
+
+    def judge(self, lot: Collection[int]) -> LotCheck:
+        """Value, eligible options, target holders and broken rules of one lot."""
+        value = float(sum(self.values[u] for u in lot))
+        eligible = tuple(o for o in self.options if o.is_eligible(lot, self.values))
+        holders = tuple(sorted({t for o in eligible for t in o.targets}))
+        subs = {s for o in eligible for s, covers in o.chain_targets if not covers.isdisjoint(lot)}
+        return LotCheck(
+            value, eligible, holders, frozenset(subs), self._breaches(lot, value, len(eligible))
+        )
+
+    def _breaches(self, lot: Collection[int], value: float, bidders: int) -> tuple[str, ...]:
+        """Rules one lot breaks: bidders, value bounds, contiguity."""
+        scenario, out = self.scenario, []
+        if bidders < scenario.min_bidders:
+            out.append(f"{bidders} bidder(s), fewer than min_bidders {scenario.min_bidders}")
+        slack = TOLERANCE * max(1.0, value)
+        if scenario.min_lot_value is not None and value < scenario.min_lot_value - slack:
+            out.append(f"value {value:,.0f} below min_lot_value {scenario.min_lot_value:,.0f}")
+        if scenario.max_lot_value is not None and value > scenario.max_lot_value + slack:
+            out.append(f"value {value:,.0f} above max_lot_value {scenario.max_lot_value:,.0f}")
+        graph = self.case.adjacency
+        if graph is not None:
+            pieces = nx.number_connected_components(graph.subgraph({self.areas[u] for u in lot}))
+            if pieces > 1:
+                out.append(f"areas not connected ({pieces} separate pieces)")
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class LotCheck:
+    """What the rules say of one lot."""
+
+    value: float
+    eligible: tuple[Option, ...]
+    holders: tuple[str, ...]
+    sub_holders: frozenset[str]
+    breaches: tuple[str, ...]
+
+    @property
+    def bidders(self) -> int:
+        """Number of eligible bid options."""
+        return len(self.eligible)
+
+
 def evaluate_lots(
     case: Case,
     scenario: Scenario,
@@ -79,45 +141,37 @@ def evaluate_lots(
     ``labels`` (in canonical lot order) are the commissioner's own lot names, kept in the
     assignment as ``given_lot`` when they differ from the canonical numbers.
     """
-    if options is None:
-        options = build_options(case, scenario)
+    judge = LotJudge(case, scenario, options)
     lots = canonical_lots(groups)
     labels = list(labels) if labels is not None else list(range(1, len(lots) + 1))
     contract = case.contract
-    values = contract["value"].tolist()
     services, areas = contract["service"].tolist(), contract["area"].tolist()
     unit_ids = contract["unit"].tolist()
-    target = targets(case, scenario)
     reached: set[str] = set()
     sub_reached: set[str] = set()
     rows, breaches, lot_options = [], [], {}
     open_value = 0.0
     for number, lot in enumerate(lots, start=1):
-        value = sum(values[u] for u in lot)
-        eligible = [o for o in options if o.is_eligible(lot, values)]
-        holders = sorted({t for o in eligible for t in o.targets})
-        is_open = bool(holders)
-        if is_open:
-            open_value += value
-        reached.update(holders)
-        for o in eligible:
-            sub_reached.update(s for s, covers in o.chain_targets if not covers.isdisjoint(lot))
-        lot_breaches = _lot_breaches(case, scenario, lot, value, len(eligible), areas)
-        breaches.extend(f"lot {number}: {b}" for b in lot_breaches)
-        lot_options[number] = [o.id for o in eligible]
+        check = judge.judge(lot)
+        if check.holders:
+            open_value += check.value
+        reached.update(check.holders)
+        sub_reached.update(check.sub_holders)
+        breaches.extend(f"lot {number}: {b}" for b in check.breaches)
+        lot_options[number] = [o.id for o in check.eligible]
         rows.append(
             {
                 "lot": number,
-                "value": value,
+                "value": check.value,
                 "n_units": len(lot),
                 "units": ";".join(unit_ids[u] for u in lot),
                 "services": ";".join(sorted({services[u] for u in lot})),
                 "areas": ";".join(sorted({areas[u] for u in lot})),
-                "bidders": len(eligible),
-                "options": ";".join(o.id for o in eligible),
-                "target_holders": ";".join(holders),
-                "open": is_open,
-                "breaches": "; ".join(lot_breaches),
+                "bidders": check.bidders,
+                "options": ";".join(lot_options[number]),
+                "target_holders": ";".join(check.holders),
+                "open": bool(check.holders),
+                "breaches": "; ".join(check.breaches),
             }
         )
     breaches.extend(_division_breaches(case, scenario, lots))
@@ -127,13 +181,13 @@ def evaluate_lots(
     if any(label != number for number, label in zip(range(1, len(lots) + 1), labels, strict=True)):
         assignment["given_lot"] = [labels[lot_of[i] - 1] for i in range(len(contract))]
     n_lots = len(lots)
-    reach = len(reached & target)
+    reach = len(reached)
     metrics = {
         "n_lots": n_lots,
         "reach": reach,
         "open_value": open_value,
         "sub_reach": len(sub_reached - reached),
-        "total_value": float(sum(values)),
+        "total_value": float(sum(judge.values)),
         "fewest_bidders": min((r["bidders"] for r in rows), default=0),
         "objective": objective(scenario, reach, open_value, n_lots),
     }
@@ -146,31 +200,6 @@ def objective(scenario: Scenario, reach: int, open_value: float, n_lots: int) ->
     return (
         scenario.reach_value * reach + scenario.open_rate * open_value - scenario.lot_cost * n_lots
     )
-
-
-def _lot_breaches(
-    case: Case,
-    scenario: Scenario,
-    lot: list[int],
-    value: float,
-    bidders: int,
-    areas: list[str],
-) -> list[str]:
-    """Rules one lot breaks: bidders, value bounds, contiguity."""
-    out = []
-    if bidders < scenario.min_bidders:
-        out.append(f"{bidders} bidder(s), fewer than min_bidders {scenario.min_bidders}")
-    slack = TOLERANCE * max(1.0, value)
-    if scenario.min_lot_value is not None and value < scenario.min_lot_value - slack:
-        out.append(f"value {value:,.0f} below min_lot_value {scenario.min_lot_value:,.0f}")
-    if scenario.max_lot_value is not None and value > scenario.max_lot_value + slack:
-        out.append(f"value {value:,.0f} above max_lot_value {scenario.max_lot_value:,.0f}")
-    if case.adjacency is not None:
-        lot_areas = sorted({areas[u] for u in lot})
-        if not nx.is_connected(case.adjacency.subgraph(lot_areas)):
-            parts = nx.number_connected_components(case.adjacency.subgraph(lot_areas))
-            out.append(f"areas not connected ({parts} separate pieces)")
-    return out
 
 
 def _division_breaches(case: Case, scenario: Scenario, lots: list[list[int]]) -> list[str]:

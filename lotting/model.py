@@ -1,10 +1,15 @@
-"""The mixed-integer program: assign blocks to lots so that the DESIGN.md objective is maximised.
+"""The mixed-integer program: divide the blocks into lots so that the DESIGN.md objective is maximised.
 
-Lots are interchangeable, so the model numbers them canonically: a block may only go to a lot
-whose number is at most its own position, and a block opens lot l only if some earlier block sits
-in lot l-1 (lots are ordered by their first block). Coverage is written on area and service
-presence where whole areas or services are out of an option's reach, and per block elsewhere.
-Contiguity is a single-commodity flow from a root area of each lot.
+Two kinds of lot make up a division. *Candidate* lots (see :mod:`lotting.candidates`) are listed in
+full with their exact reach and open value, and chosen by set partitioning. *Compact* lots hold the
+rest: a binary per block and lot, eligibility per option and lot, and no credit except from
+target-held options too large to list. A compact lot is valued at most at its true worth, and every
+lot worth more is a candidate, so the optimum is exact.
+
+Compact lots are interchangeable, so they are numbered canonically: a block may only go to a lot
+whose number is at most its own position, and opens lot l only if an earlier block sits in lot l-1.
+Coverage is written on area and service presence where whole areas or services are out of an
+option's reach, and per block elsewhere. Contiguity is a single-commodity flow from a root area.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import networkx as nx
 import pulp
 
 from lotting.blocks import Block, own_value
+from lotting.candidates import Candidate
 from lotting.options import TOLERANCE, Option
 from lotting.scenario import Scenario
 
@@ -30,21 +36,40 @@ class LotModel:
     blocks: list[Block]
     n_lots: int
     x: dict[tuple[int, int], Var]
+    z: dict[int, Var]
+    candidates: list[Candidate]
     stats: dict[str, int] = field(default_factory=dict)
 
     def division(self) -> list[list[int]] | None:
         """Unit positions per lot from the solver's values, or None unless a full partition."""
-        lots: dict[int, list[int]] = {}
+        lots: dict[tuple[str, int], list[int]] = {}
+        for c, var in self.z.items():
+            if (var.value() or 0.0) > 0.5:
+                lots[("candidate", c)] = []
         for b, block in enumerate(self.blocks):
             chosen = [
-                lot
+                ("candidate", c) for c in self.by_block.get(b, ()) if ("candidate", c) in lots
+            ]
+            chosen += [
+                ("compact", lot)
                 for lot in range(min(b + 1, self.n_lots))
                 if (self.x[b, lot].value() or 0.0) > 0.5
             ]
             if len(chosen) != 1:
                 return None
             lots.setdefault(chosen[0], []).extend(block.units)
+        if any(not units for units in lots.values()):
+            return None
         return list(lots.values())
+
+    @property
+    def by_block(self) -> dict[int, list[int]]:
+        """Candidates containing each block."""
+        out: dict[int, list[int]] = {}
+        for c, candidate in enumerate(self.candidates):
+            for b in candidate.blocks:
+                out.setdefault(b, []).append(c)
+        return out
 
 
 def coverable(option: Option, block: Block) -> bool:
@@ -76,22 +101,40 @@ def build_model(
     options: Sequence[Option],
     blocks: list[Block],
     adjacency: nx.Graph | None = None,
+    candidates: Sequence[Candidate] = (),
+    credited: Sequence[int] | None = None,
 ) -> LotModel:
-    """Build the MIP for the scenario; options that can never be eligible are left out."""
+    """Build the MIP; options that can never be eligible are left out.
+
+    ``candidates`` are the listed target lots; ``credited`` the target-held options whose reach and
+    open value the compact lots must count (all of them when None, i.e. a purely compact model).
+    """
     m = _Builder()
     n = len(blocks)
     n_lots = min(scenario.max_lots, n)
     lots = range(n_lots)
     values = [block.value for block in blocks]
     can = [[b for b, block in enumerate(blocks) if coverable(o, block)] for o in options]
-    viable = [o for o in range(len(options)) if can[o]]
+    credit = set(range(len(options)) if credited is None else credited)
+    # Enumerated target-held options never need a compact lot: every lot they can hold is listed.
+    viable = [
+        o for o in range(len(options)) if can[o] and (o in credit or not options[o].has_target)
+    ]
+    scale = max(values) / 100.0  # value rows in units of 1 % of the largest block
+    z = {c: m.var("z") for c in range(len(candidates))}
+    in_candidates: dict[int, list[Var]] = {}
+    for c, candidate in enumerate(candidates):
+        for b in candidate.blocks:
+            in_candidates.setdefault(b, []).append(z[c])
 
     # x[b, l]: block b in lot l, only for l <= b; y[l]: lot l is open (and never empty).
     x = {(b, lot): m.var("x") for b in range(n) for lot in range(min(b + 1, n_lots))}
     y = {lot: m.var("y") for lot in lots}
     members = {lot: range(lot, n) for lot in lots}
     for b in range(n):
-        m.add(pulp.lpSum(x[b, lot] for lot in range(min(b + 1, n_lots))) == 1)
+        compact = [x[b, lot] for lot in range(min(b + 1, n_lots))]
+        m.add(pulp.lpSum(compact + in_candidates.get(b, [])) == 1)
+    m.add(pulp.lpSum(list(y.values()) + list(z.values())) <= scenario.max_lots)
     for lot in lots:
         m.add(y[lot] <= pulp.lpSum(x[b, lot] for b in members[lot]))
         for b in members[lot]:
@@ -123,13 +166,15 @@ def build_model(
                 if b not in ok and rest:
                     m.add(eo + x[b, lot] <= 1)
             mine = [b for b in can[o] if b >= lot]
-            big_m = sum(values[b] for b in mine) - option.value_limit
+            limit = option.value_limit / scale
+            big_m = sum(values[b] / scale for b in mine) - limit
             if big_m > 0:
-                load = pulp.lpSum(values[b] * x[b, lot] for b in mine)
-                m.add(load <= option.value_limit + big_m * (1 - eo))
+                load = pulp.lpSum(values[b] / scale * x[b, lot] for b in mine)
+                m.add(load <= limit + big_m * (1 - eo))
             if option.own_share > 0:
                 coef = {
-                    b: option.own_share * values[b] - own_value(blocks[b], option.own) for b in mine
+                    b: (option.own_share * values[b] - own_value(blocks[b], option.own)) / scale
+                    for b in mine
                 }
                 big_m = sum(c for c in coef.values() if c > 0)
                 if big_m > 0:
@@ -139,24 +184,28 @@ def build_model(
         m.add(
             pulp.lpSum(e[o, lot] for o in viable if (o, lot) in e) >= scenario.min_bidders * y[lot]
         )
-        lot_value = pulp.lpSum(values[b] * x[b, lot] for b in members[lot])
+        lot_value = pulp.lpSum(values[b] / scale * x[b, lot] for b in members[lot])
         if scenario.min_lot_value is not None:
-            m.add(lot_value >= scenario.min_lot_value * y[lot])
+            m.add(lot_value >= scenario.min_lot_value / scale * y[lot])
         if scenario.max_lot_value is not None:
-            m.add(lot_value <= scenario.max_lot_value * y[lot])
+            m.add(lot_value <= scenario.max_lot_value / scale * y[lot])
 
     # Reach: a target supplier counts once it holds an eligible option for some lot.
     reach = []
-    for t in sorted({t for o in viable for t in options[o].targets}):
+    listed = {t for candidate in candidates for t in candidate.holders}
+    for t in sorted({t for o in viable if o in credit for t in options[o].targets} | listed):
         reach.append(r := m.var("r", pulp.LpContinuous))
-        held = [eo for (o, _), eo in e.items() if t in options[o].targets]
+        held = [eo for (o, _), eo in e.items() if o in credit and t in options[o].targets]
+        held += [z[c] for c, candidate in enumerate(candidates) if t in candidate.holders]
         m.add(r <= pulp.lpSum(held))
 
     # Open value: block b counts in lot l when a target-held option covering b is eligible there.
-    opened = []
+    opened = [candidate.value * z[c] for c, candidate in enumerate(candidates)]
     for (b, lot), xb in x.items():
         held = [
-            e[o, lot] for o in viable if options[o].has_target and b in can[o] and (o, lot) in e
+            e[o, lot]
+            for o in viable
+            if o in credit and options[o].has_target and b in can[o] and (o, lot) in e
         ]
         if held:
             opened.append(values[b] * (q := m.var("q", pulp.LpContinuous)))
@@ -169,7 +218,7 @@ def build_model(
     m.prob += (
         scenario.reach_value * pulp.lpSum(reach)
         + scenario.open_rate * pulp.lpSum(opened)
-        - scenario.lot_cost * pulp.lpSum(y.values())
+        - scenario.lot_cost * pulp.lpSum(list(y.values()) + list(z.values()))
     )
     stats = {
         "variables": m.count,
@@ -178,8 +227,9 @@ def build_model(
         "viable_options": len(viable),
         "blocks": n,
         "lots": n_lots,
+        "candidates": len(candidates),
     }
-    return LotModel(m.prob, blocks, n_lots, x, stats)
+    return LotModel(m.prob, blocks, n_lots, x, z, list(candidates), stats)
 
 
 def _presence(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from lotting.blocks import make_blocks
+from lotting.blocks import Block, make_blocks
+from lotting.candidates import Candidate, enumerate_candidates
 from lotting.case import Case
 from lotting.diagnose import infeasibility_reasons
 from lotting.errors import InfeasibleError, LottingError, NoSolutionError
-from lotting.evaluate import evaluate_lots
-from lotting.model import build_model
-from lotting.options import build_options
+from lotting.evaluate import LotJudge, evaluate_lots
+from lotting.model import build_model, coverable
+from lotting.options import Option, build_options
 from lotting.plan import Plan
 from lotting.scenario import Scenario
 from lotting.solver import run
@@ -19,11 +20,13 @@ def solve(
     scenario: Scenario | None = None,
     time_limit: float | None = 60,
     solver: str = "highs",
+    enumerate_lots: bool = True,
 ) -> Plan:
     """Find the best division of the contract for the scenario.
 
     Raises InfeasibleError with the reasons when no division can exist, and NoSolutionError when
     the time limit (seconds; None or 0 for none) passes before any division is found.
+    ``enumerate_lots=False`` solves the purely compact model (slower; kept for cross-checks).
 
     >>> plan = solve(load_case("data/example/contract.csv"), Scenario(max_lots=8))  # doctest: +SKIP
     >>> plan.metrics["n_lots"] <= 8  # doctest: +SKIP
@@ -35,7 +38,13 @@ def solve(
     reasons = infeasibility_reasons(case, scenario, options, blocks)
     if reasons:
         raise InfeasibleError(reasons)
-    model = build_model(scenario, options, blocks, case.adjacency)
+    model = build_model(
+        scenario,
+        options,
+        blocks,
+        case.adjacency,
+        *_listed(case, scenario, options, blocks, enumerate_lots),
+    )
     result = run(model.problem, solver, time_limit)
     if result.status == "infeasible":
         raise InfeasibleError([_generic_reason(case, scenario)])
@@ -64,6 +73,16 @@ def solve(
         seconds=result.seconds,
         model_stats=model.stats,
     )
+
+
+def _listed(
+    case: Case, scenario: Scenario, options: list[Option], blocks: list[Block], on: bool
+) -> tuple[list[Candidate], list[int] | None]:
+    """Candidate target lots and the target-held options left to the compact model."""
+    if not on:
+        return [], None
+    can = [[b for b, block in enumerate(blocks) if coverable(o, block)] for o in options]
+    return enumerate_candidates(LotJudge(case, scenario, options), blocks, can)
 
 
 def _generic_reason(case: Case, scenario: Scenario) -> str:

@@ -60,7 +60,7 @@ def _run_highs(problem: pulp.LpProblem, limit: float | None) -> tuple[str, float
         return "optimal", None
     if model_status in (kinds.kInfeasible, kinds.kUnboundedOrInfeasible):
         return "infeasible", None
-    bound = float(info.mip_dual_bound)
+    bound = -float(info.mip_dual_bound)  # PuLP hands HiGHS the negated (minimised) objective
     return ("feasible" if has_solution else "no_solution"), bound
 
 

@@ -1,0 +1,85 @@
+"""Candidate target lots: every lot that a target-held option could bid for, enumerated outright.
+
+Only lots with an eligible target-held option add reach and open value; every other lot is worth
+exactly ``-lot_cost``. Target-held options are usually small and local, so the lots they can hold
+are few and can be listed in full; the model then picks among them exactly (set partitioning) and
+covers the rest of the contract with as few plain lots as it can. An option whose lots are too many
+to list is left to the compact part of the model instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lotting.blocks import Block
+from lotting.evaluate import LotJudge
+from lotting.options import TOLERANCE, Option
+
+#: Most block sets one option may generate before it is left to the compact model.
+MAX_SETS_PER_OPTION = 20_000
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A feasible lot (a set of blocks) with an eligible target-held option."""
+
+    blocks: tuple[int, ...]
+    value: float
+    holders: tuple[str, ...]
+
+
+def block_sets(
+    blocks: Sequence[Block], allowed: Sequence[int], limit: float, cap: int
+) -> list[tuple[int, ...]] | None:
+    """Every non-empty set of the allowed blocks worth at most ``limit``; None if more than cap."""
+    allowed = sorted(allowed, key=lambda b: blocks[b].value)
+    slack = TOLERANCE * max(1.0, limit)
+    found: list[tuple[int, ...]] = []
+    stack: list[tuple[int, tuple[int, ...], float]] = [(0, (), 0.0)]
+    while stack:
+        start, chosen, total = stack.pop()
+        for i in range(start, len(allowed)):
+            b = allowed[i]
+            value = total + blocks[b].value
+            if value > limit + slack:
+                break  # sorted by value: every later block is at least as heavy
+            subset = (*chosen, b)
+            found.append(tuple(sorted(subset)))
+            if len(found) > cap:
+                return None
+            stack.append((i + 1, subset, value))
+    return found
+
+
+def enumerate_candidates(
+    judge: LotJudge,
+    blocks: Sequence[Block],
+    coverable: Sequence[Sequence[int]],
+    cap: int = MAX_SETS_PER_OPTION,
+) -> tuple[list[Candidate], list[int]]:
+    """All feasible lots with an eligible target-held option, and the target-held options whose
+    lots were too many to list (their indexes in ``judge.options``).
+
+    ``coverable[o]`` lists the blocks option o could hold alone (coverage and capacity).
+    """
+    seen: set[tuple[int, ...]] = set()
+    candidates: list[Candidate] = []
+    too_many: list[int] = []
+    for o, option in enumerate(judge.options):
+        if not option.has_target or not coverable[o]:
+            continue
+        sets = block_sets(blocks, coverable[o], option.value_limit, cap)
+        if sets is None:
+            too_many.append(o)
+            continue
+        for subset in sets:
+            if subset in seen:
+                continue
+            seen.add(subset)
+            units = [u for b in subset for u in blocks[b].units]
+            check = judge.judge(units)
+            if check.holders and not check.breaches:
+                candidates.append(Candidate(subset, check.value, check.holders))
+    candidates.sort(key=lambda c: c.blocks)
+    return candidates, too_many
