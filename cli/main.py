@@ -25,7 +25,9 @@ EXIT_INTERNAL = 3
 
 def _fail(message: str, code: int) -> None:
     """Print one readable paragraph to stderr and exit with ``code``."""
-    click.echo(textwrap.fill(message, width=100, break_long_words=False), err=True)
+    click.echo(
+        textwrap.fill(message, width=100, break_long_words=False, break_on_hyphens=False), err=True
+    )
     sys.exit(code)
 
 

@@ -9,7 +9,7 @@ from lotting.case import Case
 
 @dataclass(frozen=True)
 class Block:
-    """Units (positions in contract order) that share a lot, with their value, areas and services."""
+    """Units (positions in contract order) that share a lot, with their value, areas, services."""
 
     units: tuple[int, ...]
     unit_values: tuple[float, ...]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lotting.blocks import Block
 from lotting.evaluate import LotJudge
-from lotting.options import TOLERANCE, Option
+from lotting.options import TOLERANCE
 
 #: Most block sets one option may generate before it is left to the compact model.
 MAX_SETS_PER_OPTION = 20_000
@@ -56,13 +56,14 @@ def enumerate_candidates(
     judge: LotJudge,
     blocks: Sequence[Block],
     coverable: Sequence[Sequence[int]],
-    cap: int = MAX_SETS_PER_OPTION,
+    cap: int | None = None,
 ) -> tuple[list[Candidate], list[int]]:
     """All feasible lots with an eligible target-held option, and the target-held options whose
     lots were too many to list (their indexes in ``judge.options``).
 
     ``coverable[o]`` lists the blocks option o could hold alone (coverage and capacity).
     """
+    cap = MAX_SETS_PER_OPTION if cap is None else cap
     seen: set[tuple[int, ...]] = set()
     candidates: list[Candidate] = []
     too_many: list[int] = []

@@ -1,7 +1,8 @@
-"""Load and validate a case: the contract, the supplier market and the two graphs, from CSV files."""
+"""Load and validate a case from CSV files: the contract, the supplier market and two graphs."""
 
 from __future__ import annotations
 
+import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +21,9 @@ ALL = "*"
 class Case:
     """A validated case.
 
-    ``contract`` has one row per unit (columns unit, service, area, value, bundle; bundle is "" when
-    none) in file order; ``suppliers`` one row per supplier (supplier, name, kind, capacity, turnover,
-    services, areas, where services and areas are tuples or ``("*",)``); ``partners`` the links
+    ``contract`` has one row per unit (columns unit, service, area, value, bundle; bundle is ""
+    when none) in file order; ``suppliers`` one row per supplier (supplier, name, kind, capacity,
+    turnover, services, areas; services and areas are tuples or ``("*",)``); ``partners`` the links
     (a, b, relation); ``adjacency`` the area graph over the contract's areas, or None.
     """
 
@@ -61,6 +62,7 @@ def load_case(
     """
     contract_path = Path(contract)
     beside = contract_path.parent
+    contract_df = read_contract(contract_path)  # first, so a missing contract is named as such
     suppliers_path = Path(suppliers) if suppliers is not None else beside / "suppliers.csv"
     if suppliers is None and not suppliers_path.exists():
         raise InputError(
@@ -72,7 +74,6 @@ def load_case(
     adjacency_path = _optional(adjacency, beside / "adjacency.csv")
 
     warnings: list[str] = []
-    contract_df = read_contract(contract_path)
     suppliers_df = read_suppliers(suppliers_path, contract_df, warnings)
     partners_df = (
         read_partners(partners_path, suppliers_df)
@@ -128,9 +129,16 @@ def read_table(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
     except pd.errors.ParserError as err:
         raise InputError(f"cannot be read as CSV ({err}).", file=name) from None
     df.columns = [str(c).strip() for c in df.columns]
-    duplicated = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+    # pandas renames a repeated column ("unit" -> "unit.1"), so look at the header line itself
+    first = next(line for line in text.splitlines() if line.strip())
+    header = [c.strip() for c in next(csv.reader([first]))]
+    duplicated = sorted({c for c in header if header.count(c) > 1})
     if duplicated:
-        raise InputError(f"column '{duplicated[0]}' appears twice in the header.", file=name)
+        raise InputError(
+            f"column '{duplicated[0]}' appears twice in the header.",
+            file=name,
+            column=duplicated[0],
+        )
     missing = [c for c in required if c not in df.columns]
     if missing:
         raise InputError(
@@ -241,7 +249,7 @@ def read_suppliers(path: Path, contract: pd.DataFrame, warnings: list[str]) -> p
     for line, row in df.iterrows():
         if row["capacity"] == "" and row["turnover"] == "":
             raise InputError(
-                f"supplier '{row['supplier']}' has neither capacity nor turnover; give one of them.",
+                f"supplier '{row['supplier']}' has neither capacity nor turnover; give one.",
                 file,
                 line,
                 "capacity",

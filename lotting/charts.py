@@ -81,7 +81,7 @@ def _lot_label(lot: int, value: float, bidders: int, holders: str) -> str:
 
 
 def save_figure(ax: Axes, path: Path) -> None:
-    """Save the Axes' figure as a PNG (no timestamp, so re-runs give the same bytes) and close it."""
+    """Save the Axes' figure as a PNG without a timestamp (same bytes on a re-run), close it."""
     figure = ax.get_figure()
     figure.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
     plt.close(figure)

@@ -13,7 +13,8 @@ class LottingError(Exception):
 class InputError(LottingError):
     """An input file is missing or wrong: names the file, and the row and column where there is one.
 
-    ``row`` is the 1-based line number in the file (the header is line 1), as a spreadsheet shows it.
+    ``row`` is the 1-based line number in the file (the header is line 1), as a spreadsheet
+    shows it.
     """
 
     message: str

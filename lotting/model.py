@@ -1,4 +1,4 @@
-"""The mixed-integer program: divide the blocks into lots so that the DESIGN.md objective is maximised.
+"""The mixed-integer program: the division of blocks into lots that maximises the objective.
 
 Two kinds of lot make up a division. *Candidate* lots (see :mod:`lotting.candidates`) are listed in
 full with their exact reach and open value, and chosen by set partitioning. *Compact* lots hold the
@@ -85,6 +85,7 @@ class _Builder:
     def __init__(self) -> None:
         self.prob = pulp.LpProblem("lotting", pulp.LpMaximize)
         self.count = 0
+        self.rows = 0
 
     def var(self, family: str, cat: str = pulp.LpBinary, up: float | None = 1) -> Var:
         """A new variable ≥ 0 of the family, binary unless told otherwise."""
@@ -93,6 +94,7 @@ class _Builder:
 
     def add(self, constraint: pulp.LpConstraint) -> None:
         """Add one constraint."""
+        self.rows += 1
         self.prob += constraint
 
 
@@ -222,7 +224,7 @@ def build_model(
     )
     stats = {
         "variables": m.count,
-        "constraints": len(m.prob.constraints),
+        "constraints": m.rows,
         "options": len(options),
         "viable_options": len(viable),
         "blocks": n,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,7 +70,9 @@ def _cbc_command(**kwargs: object) -> pulp.LpSolver:
     for name in ("PULP_CBC_CMD", "CBC", "COIN_CMD"):
         command = getattr(pulp, name, None)
         if command is not None:
-            return command(**kwargs)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                return command(**kwargs)
     raise RuntimeError("this PuLP has no CBC solver")
 
 
@@ -88,18 +91,11 @@ def _run_cbc(problem: pulp.LpProblem, limit: float | None) -> tuple[str, float |
         return "infeasible", None
     if "optimal solution found" in verdict:
         return "optimal", None
-    objective = re.search(r"Objective value:\s*(\S+)", text)
-    gap = re.search(r"Gap:\s*(\S+)", text)
-    has_solution = objective is not None and "no feasible" not in text.lower()
-    if not has_solution:
+    if "no feasible solution found" in text.lower() or "Objective value:" not in text:
         return "no_solution", None
-    bound = None
-    lower = re.search(r"Lower bound:\s*(\S+)", text)
-    if lower is not None:
-        try:
-            bound = -float(lower.group(1))  # CBC minimises the negated objective
-        except ValueError:
-            bound = None
-    if bound is None and gap is not None:
+    upper = re.search(r"Upper bound:\s*(\S+)", text)  # CBC prints the bound in the max sense
+    try:
+        bound = float(upper.group(1)) if upper else None
+    except ValueError:
         bound = None
     return "feasible", bound

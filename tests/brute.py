@@ -1,0 +1,50 @@
+"""Brute force: the best division of a small contract, by trying every partition of its units."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lotting import Case, Scenario
+from lotting.evaluate import LotJudge, objective
+from lotting.options import build_options
+
+
+def partitions(items: list[int]) -> Iterator[list[list[int]]]:
+    """Every set partition of ``items`` (Bell number many)."""
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for smaller in partitions(rest):
+        for i in range(len(smaller)):
+            yield [*smaller[:i], [first, *smaller[i]], *smaller[i + 1 :]]
+        yield [[first], *smaller]
+
+
+def best_division(case: Case, scenario: Scenario) -> tuple[float, list[list[int]]] | None:
+    """The best objective and a division achieving it, or None when no division is feasible."""
+    judge = LotJudge(case, scenario, build_options(case, scenario))
+    bundles = case.contract["bundle"].tolist()
+    memo = {}
+    best = None
+    for division in partitions(list(range(len(case.contract)))):
+        if len(division) > scenario.max_lots:
+            continue
+        lot_of = {u: i for i, lot in enumerate(division) for u in lot}
+        together = {}
+        if any(together.setdefault(b, lot_of[u]) != lot_of[u] for u, b in enumerate(bundles) if b):
+            continue
+        checks = []
+        for lot in division:
+            key = frozenset(lot)
+            if key not in memo:
+                memo[key] = judge.judge(sorted(lot))
+            checks.append(memo[key])
+        if any(c.breaches for c in checks):
+            continue
+        reach = len({t for c in checks for t in c.holders})
+        open_value = sum(c.value for c in checks if c.holders)
+        value = objective(scenario, reach, open_value, len(division))
+        if best is None or value > best[0] + 1e-9:
+            best = (value, division)
+    return best

@@ -1,0 +1,93 @@
+"""The optimiser on a case small enough to solve by hand, one rule at a time.
+
+Four units of 100 in areas a1-a2-a3-a4 (a path); two large suppliers cover everything; the
+user-led X covers a1 and Y covers a4 (capacity 150 each); in one test X and Y would also bid
+as a consortium.
+With lot cost 10, reach value 100 and open rate 0.1, the best plan is {U1}, {U2, U3}, {U4}:
+reach 2, open value 200, 3 lots: 200 + 20 - 30 = 190.
+"""
+
+from __future__ import annotations
+
+import pytest
+from cases import make_case
+
+from lotting import InfeasibleError, Scenario, solve
+from lotting.blocks import make_blocks
+from lotting.model import build_model
+from lotting.options import build_options
+
+BASE = Scenario(lot_cost=10, reach_value=100, open_rate=0.1, min_bidders=1)
+PATH = [("a1", "a2"), ("a2", "a3"), ("a3", "a4")]
+
+
+def case_with(tmp_path, adjacency=PATH, bundle=False, partners=False):
+    contract = [(f"U{i}", "s", f"a{i}", 100, "b" if bundle and i <= 2 else "") for i in range(1, 5)]
+    return make_case(
+        tmp_path,
+        contract,
+        [
+            ("L1", "large", 1000, "*", "*"),
+            ("L2", "large", 1000, "*", "*"),
+            ("X", "user_led", 150, "s", "a1"),
+            ("Y", "user_led", 150, "s", "a4"),
+        ],
+        [("X", "Y", "consortium")] if partners else None,
+        adjacency,
+    )
+
+
+def lots_of(plan):
+    return sorted(plan.lots["units"].tolist())
+
+
+@pytest.mark.parametrize(
+    ("changes", "objective", "lots"),
+    [
+        ({}, 190, ["U1", "U2;U3", "U4"]),
+        ({"max_lots": 2}, 90, None),  # one user-led lot only: 100 + 10 - 20
+        ({"max_lot_value": 150}, 180, ["U1", "U2", "U3", "U4"]),  # 200 + 20 - 40
+        ({"min_lot_value": 200}, -10, ["U1;U2;U3;U4"]),  # no lot of 100: one lot
+        ({"min_bidders": 2}, 190, ["U1", "U2;U3", "U4"]),
+    ],
+)
+def test_hand_computed_optimum(tmp_path, changes, objective, lots):
+    plan = solve(case_with(tmp_path), BASE.replace(**changes), time_limit=None)
+    assert plan.status == "optimal" and plan.gap == 0.0
+    assert plan.objective == pytest.approx(objective)
+    if lots is not None:
+        assert lots_of(plan) == lots
+
+
+def test_bundle_keeps_units_together(tmp_path):
+    # U1 and U2 share a lot, which X cannot hold: only Y's lot counts: 100 + 10 - 20 = 90.
+    plan = solve(case_with(tmp_path, bundle=True), BASE, time_limit=None)
+    assert plan.objective == pytest.approx(90)
+    assert lots_of(plan) == ["U1;U2;U3", "U4"]
+
+
+def test_consortium_lot_needs_contiguity(tmp_path):
+    # Without borders X+Y can hold {U1, U4}: reach 2, open 200, 2 lots: 200 + 20 - 20 = 200.
+    free = solve(case_with(tmp_path / "free", None, partners=True), BASE, time_limit=None)
+    assert free.objective == pytest.approx(200)
+    assert lots_of(free) == ["U1;U4", "U2;U3"]
+    # Along the path a1-a2-a3-a4 they cannot: 190 at best.
+    joined = solve(case_with(tmp_path / "path", partners=True), BASE, time_limit=None)
+    assert joined.objective == pytest.approx(190)
+    alone = solve(case_with(tmp_path / "none", None, partners=True), BASE.replace(consortia=False))
+    assert alone.objective == pytest.approx(190)
+
+
+def test_too_few_bidders_is_infeasible_with_reasons(tmp_path):
+    with pytest.raises(InfeasibleError) as err:
+        solve(case_with(tmp_path), BASE.replace(min_bidders=3), time_limit=None)
+    text = str(err.value)
+    assert "min_bidders 3" in text and "U2" in text and "U3" in text
+
+
+def test_open_lots_are_never_empty_and_within_max_lots(tmp_path):
+    case = case_with(tmp_path)
+    model = build_model(BASE, build_options(case, BASE), make_blocks(case), case.adjacency)
+    assert model.n_lots == 4
+    plan = solve(case, BASE.replace(lot_cost=0, reach_value=0, open_rate=0), time_limit=None)
+    assert (plan.lots["n_units"] > 0).all()

@@ -1,0 +1,112 @@
+"""The optimiser against brute-force enumeration of every division, on seeded random cases."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from brute import best_division
+
+from lotting import InfeasibleError, Scenario, load_case, solve
+from lotting.evaluate import evaluate_lots
+from lotting.generate import random_frames, random_scenario, write_frames
+from lotting.options import build_options
+
+SEEDS = range(40)
+
+
+def make(seed: int, tmp_path):
+    """The seed's case (4 to 8 units) and scenario."""
+    rng = random.Random(seed)
+    frames = random_frames(
+        seed,
+        n_units=rng.randint(4, 8),
+        n_suppliers=rng.randint(4, 7),
+        contiguity=seed % 3 != 0,
+    )
+    case = load_case(write_frames(frames, tmp_path / f"case{seed}"))
+    return case, random_scenario(seed)
+
+
+def check_against_brute_force(case, scenario, **kwargs) -> str:
+    """Solve and compare with the brute-force optimum; return 'infeasible' or 'optimal'."""
+    best = best_division(case, scenario)
+    if best is None:
+        with pytest.raises(InfeasibleError):
+            solve(case, scenario, time_limit=None, **kwargs)
+        return "infeasible"
+    plan = solve(case, scenario, time_limit=None, **kwargs)
+    assert plan.status == "optimal"
+    assert plan.objective == pytest.approx(best[0], rel=1e-6, abs=1e-6)
+    assert plan.evaluation.feasible
+    again = evaluate_lots(case, scenario, best[1])
+    assert again.metrics["objective"] == pytest.approx(best[0])
+    return "optimal"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_split_matches_brute_force(seed, tmp_path):
+    case, scenario = make(seed, tmp_path)
+    check_against_brute_force(case, scenario)
+
+
+@pytest.mark.parametrize("seed", SEEDS[::2])
+def test_compact_model_matches_brute_force(seed, tmp_path):
+    case, scenario = make(seed, tmp_path)
+    check_against_brute_force(case, scenario, enumerate_lots=False)
+
+
+@pytest.mark.parametrize("seed", SEEDS[1::2])
+def test_mixed_listed_and_compact_target_lots(seed, tmp_path, monkeypatch):
+    """Options with more than 3 candidate sets fall back to the compact model's credit."""
+    monkeypatch.setattr("lotting.candidates.MAX_SETS_PER_OPTION", 3)
+    case, scenario = make(seed, tmp_path)
+    check_against_brute_force(case, scenario)
+
+
+@pytest.mark.parametrize("seed", SEEDS[::8])
+def test_cbc_matches_brute_force(seed, tmp_path):
+    case, scenario = make(seed, tmp_path)
+    check_against_brute_force(case, scenario, solver="cbc")
+
+
+def test_random_cases_exercise_every_rule(tmp_path):
+    """The seeds above include contiguity, bundles, consortia, chains, bounds and infeasibility."""
+    seen = {
+        "contiguity": 0,
+        "bundles": 0,
+        "consortia": 0,
+        "chains": 0,
+        "bounds": 0,
+        "infeasible": 0,
+    }
+    for seed in SEEDS:
+        case, scenario = make(seed, tmp_path)
+        options = build_options(case, scenario)
+        seen["contiguity"] += case.adjacency is not None
+        seen["bundles"] += bool((case.contract["bundle"] != "").any())
+        seen["consortia"] += any(o.type == "consortium" for o in options)
+        seen["chains"] += any(o.chain for o in options)
+        seen["bounds"] += scenario.min_lot_value is not None or scenario.max_lot_value is not None
+        seen["infeasible"] += best_division(case, scenario) is None
+    assert min(seen.values()) >= 3, seen
+    assert seen["infeasible"] <= len(SEEDS) // 2, seen
+
+
+def test_plan_figures_equal_evaluation_of_its_division(tmp_path):
+    case, scenario = make(1, tmp_path)
+    plan = solve(case, scenario.replace(min_bidders=1, max_lots=8), time_limit=None)
+    groups = plan.assignment.groupby("lot").apply(lambda g: list(g.index), include_groups=False)
+    again = evaluate_lots(case, plan.scenario, list(groups))
+    assert plan.metrics == {k: again.metrics[k] for k in plan.metrics}
+    doc = plan.to_dict()
+    assert doc["objective"] == pytest.approx(again.metrics["objective"])
+    assert doc["metrics"]["n_lots"] == len(doc["lots"])
+
+
+def test_default_scenario_example_is_optimal():
+    case = load_case("data/example/contract.csv")
+    plan = solve(case, Scenario(), time_limit=120)
+    assert plan.status == "optimal"
+    assert plan.metrics["n_lots"] <= 20
+    assert plan.metrics["fewest_bidders"] >= 2
