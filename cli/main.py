@@ -14,9 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import click
+import pandas as pd
 
-from lotting import Case, Plan, Scenario, load_case, solve
+from lotting import Case, Plan, Scenario, evaluate, frontier, load_case, solve
+from lotting.division import read_assignment
 from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
+from lotting.output import write_evaluation, write_frontier
+from lotting.plan import compare
 
 EXIT_INFEASIBLE = 1
 EXIT_INPUT = 2
@@ -138,13 +142,16 @@ def default_out(contract: Path) -> Path:
     return contract.parent / f"{contract.stem}-lots"
 
 
-def format_lots(plan: Plan) -> str:
-    """The printed table of lots."""
-    table = plan.lots[["lot", "value", "n_units", "bidders", "target_holders", "areas"]].copy()
+def format_lots(plan: Plan, breaches: bool = False) -> str:
+    """The printed table of lots (with each lot's breaches when asked)."""
+    columns = ["lot", "value", "n_units", "bidders", "target_holders", "areas"]
+    table = plan.evaluation.lots[columns + (["breaches"] if breaches else [])].copy()
     table["value"] = table["value"].map(lambda v: f"{v:,.0f}")
     table["target_holders"] = table["target_holders"].str.replace(";", ", ")
     table["areas"] = table["areas"].map(lambda a: _shorten(a.replace(";", ", "), 48))
-    table.columns = ["lot", "value/yr", "units", "bidders", "target holders", "areas"]
+    table.columns = ["lot", "value/yr", "units", "bidders", "target holders", "areas"] + (
+        ["breaches"] if breaches else []
+    )
     return table.to_string(index=False)
 
 
@@ -177,24 +184,38 @@ def main() -> None:
     """Divide a public contract into lots that the real supplier market can bid for."""
 
 
+def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """CONTRACT, the input files, the scenario, --out, --time-limit and --solver."""
+    command = click.option(
+        "--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True
+    )(command)
+    command = click.option(
+        "--time-limit",
+        type=click.FloatRange(min=0),
+        default=60.0,
+        show_default=True,
+        help="seconds each solve may take; 0 for no limit",
+    )(command)
+    command = click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="output folder (default: <contract stem>-lots/ beside the contract)",
+    )(command)
+    command = scenario_options(command)
+    command = input_options(command)
+    return click.argument("contract", type=click.Path(dir_okay=False, path_type=Path))(command)
+
+
+def prepare(contract: Path, kwargs: dict[str, Any]) -> tuple[Case, Scenario]:
+    """Scenario from the options (checked first: cheap), then the case from the files."""
+    scenario = make_scenario(kwargs)
+    files = (kwargs.pop("suppliers"), kwargs.pop("partners"), kwargs.pop("adjacency"))
+    return load(contract, *files), scenario
+
+
 @main.command()
-@click.argument("contract", type=click.Path(dir_okay=False, path_type=Path))
-@input_options
-@scenario_options
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="output folder (default: <contract stem>-lots/ beside the contract)",
-)
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0),
-    default=60.0,
-    show_default=True,
-    help="seconds the solver may take; 0 for no limit",
-)
-@click.option("--solver", type=click.Choice(["highs", "cbc"]), default="highs", show_default=True)
+@common_options
 @click.option(
     "--timings",
     is_flag=True,
@@ -205,14 +226,104 @@ def split(
     contract: Path, out: Path | None, time_limit: float, solver: str, timings: bool, **kwargs: Any
 ) -> None:
     """Find the best division of CONTRACT into lots; write the plan, tables and chart."""
-    scenario = make_scenario(kwargs)
-    case = load(contract, kwargs["suppliers"], kwargs["partners"], kwargs["adjacency"])
+    case, scenario = prepare(contract, kwargs)
     plan = solve(case, scenario, time_limit=time_limit or None, solver=solver)
     folder = plan.to_folder(out or default_out(contract), tuple(case.files.values()), timings)
     click.echo(format_lots(plan))
     click.echo()
     click.echo(format_summary(plan))
     click.echo(f"Wrote {folder}/: assignment.csv, lots.csv, plan.json, lots.png")
+
+
+@main.command("frontier")
+@common_options
+@handle_errors
+def frontier_command(
+    contract: Path, out: Path | None, time_limit: float, solver: str, **kwargs: Any
+) -> None:
+    """The trade-off curve: the best reach and open value for each number of lots."""
+    case, scenario = prepare(contract, kwargs)
+
+    def progress(k: int, seconds: float, best: float | None) -> None:
+        shown = f"{best:,.0f}" if best is not None else "none yet"
+        click.echo(
+            f"  {k}/{scenario.max_lots} lots solved, {seconds:.0f} s, best objective {shown}",
+            err=True,
+        )
+
+    click.echo(
+        f"Solving for 1 to {scenario.max_lots} lots (time limit {time_limit:g} s each)", err=True
+    )
+    table = frontier(
+        case, scenario, time_limit=time_limit or None, solver=solver, progress=progress
+    )
+    folder = write_frontier(table, out or default_out(contract), tuple(case.files.values()))
+    click.echo(format_frontier(table))
+    click.echo(f"Wrote {folder}/: frontier.csv, frontier.png")
+
+
+@main.command("evaluate")
+@common_options
+@click.option(
+    "--lots",
+    "lots_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="the division to score: a CSV with columns unit, lot (e.g. split's assignment.csv)",
+)
+@click.option("--no-optimise", is_flag=True, help="score the division only; skip the optimum")
+@handle_errors
+def evaluate_command(
+    contract: Path,
+    out: Path | None,
+    time_limit: float,
+    solver: str,
+    lots_file: Path,
+    no_optimise: bool,
+    **kwargs: Any,
+) -> None:
+    """Score an existing division of CONTRACT (--lots) and compare it with the optimum."""
+    case, scenario = prepare(contract, kwargs)
+    given = evaluate(case, scenario, read_assignment(lots_file, case))
+    optimum = None
+    if not no_optimise:
+        try:
+            optimum = solve(case, scenario, time_limit=time_limit or None, solver=solver)
+        except (InfeasibleError, NoSolutionError) as err:
+            click.echo(f"No optimum to compare with: {err}", err=True)
+    inputs = (*case.files.values(), lots_file)
+    folder = write_evaluation(given, optimum, out or default_out(contract), inputs)
+    click.echo(format_lots(given, breaches=True))
+    click.echo()
+    plans = {"given": given} if optimum is None else {"given": given, "optimum": optimum}
+    click.echo(format_comparison(compare(plans)))
+    if given.evaluation.breaches:
+        click.echo()
+        click.echo("Breaches of the scenario:")
+        for breach in given.evaluation.breaches:
+            click.echo(f"  - {breach}")
+    click.echo(f"Wrote {folder}/: evaluation.csv, evaluation.json")
+
+
+def format_frontier(table: pd.DataFrame) -> str:
+    """The frontier table for a terminal."""
+    shown = table.copy()
+    for column in ("overhead", "open_value", "objective"):
+        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
+    for column in ("reach", "sub_reach"):
+        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
+    shown["pareto"] = shown["pareto"].map({True: "yes", False: ""})
+    shown["chosen"] = shown["chosen"].map({True: "<- split", False: ""})
+    return shown.drop(columns=["gap"]).to_string(index=False)
+
+
+def format_comparison(table: pd.DataFrame) -> str:
+    """Given against optimum, figure by figure, with the difference."""
+    shown = table.T
+    if "optimum" in shown.columns:
+        numeric = shown.drop(index=["status"]).apply(pd.to_numeric, errors="coerce")
+        shown["difference"] = numeric["given"] - numeric["optimum"]
+    return shown.to_string(float_format=lambda v: f"{v:,.2f}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 from lotting.case import Case, load_case
 from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
 from lotting.evaluate import Evaluation, evaluate_division, evaluate_lots
-from lotting.optimise import solve
+from lotting.frontier import frontier
+from lotting.optimise import evaluate, solve
 from lotting.options import Option, build_options
 from lotting.plan import Plan
 from lotting.scenario import Scenario
@@ -20,8 +21,10 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "build_options",
+    "evaluate",
     "evaluate_division",
     "evaluate_lots",
+    "frontier",
     "load_case",
     "solve",
 ]

@@ -105,11 +105,13 @@ def build_model(
     adjacency: nx.Graph | None = None,
     candidates: Sequence[Candidate] = (),
     credited: Sequence[int] | None = None,
+    exact_lots: int | None = None,
 ) -> LotModel:
     """Build the MIP; options that can never be eligible are left out.
 
     ``candidates`` are the listed target lots; ``credited`` the target-held options whose reach and
-    open value the compact lots must count (all of them when None, i.e. a purely compact model).
+    open value the compact lots must count (all of them when None, i.e. a purely compact model);
+    ``exact_lots`` asks for exactly that many lots (for the trade-off curve).
     """
     m = _Builder()
     n = len(blocks)
@@ -136,7 +138,8 @@ def build_model(
     for b in range(n):
         compact = [x[b, lot] for lot in range(min(b + 1, n_lots))]
         m.add(pulp.lpSum(compact + in_candidates.get(b, [])) == 1)
-    m.add(pulp.lpSum(list(y.values()) + list(z.values())) <= scenario.max_lots)
+    all_lots = pulp.lpSum(list(y.values()) + list(z.values()))
+    m.add(all_lots <= scenario.max_lots if exact_lots is None else all_lots == exact_lots)
     for lot in lots:
         m.add(y[lot] <= pulp.lpSum(x[b, lot] for b in members[lot]))
         for b in members[lot]:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
 from lotting.blocks import Block, make_blocks
 from lotting.candidates import Candidate, enumerate_candidates
 from lotting.case import Case
 from lotting.diagnose import infeasibility_reasons
 from lotting.errors import InfeasibleError, LottingError, NoSolutionError
-from lotting.evaluate import LotJudge, evaluate_lots
+from lotting.evaluate import LotJudge, evaluate_division, evaluate_lots
 from lotting.model import build_model, coverable
 from lotting.options import Option, build_options
 from lotting.plan import Plan
@@ -21,12 +27,14 @@ def solve(
     time_limit: float | None = 60,
     solver: str = "highs",
     enumerate_lots: bool = True,
+    exact_lots: int | None = None,
 ) -> Plan:
     """Find the best division of the contract for the scenario.
 
     Raises InfeasibleError with the reasons when no division can exist, and NoSolutionError when
     the time limit (seconds; None or 0 for none) passes before any division is found.
-    ``enumerate_lots=False`` solves the purely compact model (slower; kept for cross-checks).
+    ``enumerate_lots=False`` solves the purely compact model (slower; kept for cross-checks);
+    ``exact_lots`` asks for the best division with exactly that many lots (at most max_lots).
 
     >>> plan = solve(load_case("data/example/contract.csv"), Scenario(max_lots=8))  # doctest: +SKIP
     >>> plan.metrics["n_lots"] <= 8  # doctest: +SKIP
@@ -36,18 +44,17 @@ def solve(
     options = build_options(case, scenario)
     blocks = make_blocks(case)
     reasons = infeasibility_reasons(case, scenario, options, blocks)
+    if exact_lots is not None:
+        reasons += _lot_count_reasons(case, scenario, blocks, exact_lots)
     if reasons:
         raise InfeasibleError(reasons)
+    listed, credited = _listed(case, scenario, options, blocks, enumerate_lots)
     model = build_model(
-        scenario,
-        options,
-        blocks,
-        case.adjacency,
-        *_listed(case, scenario, options, blocks, enumerate_lots),
+        scenario, options, blocks, case.adjacency, listed, credited, exact_lots=exact_lots
     )
     result = run(model.problem, solver, time_limit)
     if result.status == "infeasible":
-        raise InfeasibleError([_generic_reason(case, scenario)])
+        raise InfeasibleError([_generic_reason(case, scenario, exact_lots)])
     division = model.division() if result.status != "no_solution" else None
     if division is None:
         raise NoSolutionError(result.seconds)
@@ -75,6 +82,22 @@ def solve(
     )
 
 
+def evaluate(
+    case: Case, scenario: Scenario | None, assignment: Mapping[str, Any] | pd.Series
+) -> Plan:
+    """Score a division the commissioner already has (unit → lot label) with the same figures.
+
+    The plan's status is "feasible" when the division keeps every rule of the scenario and
+    "infeasible" otherwise; ``plan.evaluation.breaches`` lists every rule it breaks.
+
+    >>> plan = evaluate(case, Scenario(), {"U1": "north", "U2": "north"})  # doctest: +SKIP
+    """
+    scenario = scenario or Scenario()
+    evaluation = evaluate_division(case, scenario, assignment, build_options(case, scenario))
+    status = "feasible" if evaluation.feasible else "infeasible"
+    return Plan(status, None, evaluation, scenario, solver="none", seconds=0.0)
+
+
 def _listed(
     case: Case, scenario: Scenario, options: list[Option], blocks: list[Block], on: bool
 ) -> tuple[list[Candidate], list[int] | None]:
@@ -85,10 +108,27 @@ def _listed(
     return enumerate_candidates(LotJudge(case, scenario, options), blocks, can)
 
 
-def _generic_reason(case: Case, scenario: Scenario) -> str:
+def _lot_count_reasons(case: Case, scenario: Scenario, blocks: list[Block], k: int) -> list[str]:
+    """Why exactly k lots cannot be made, when it is plain from the counts."""
+    if not 1 <= k <= scenario.max_lots:
+        return [f"{k} lots is outside 1..max_lots ({scenario.max_lots})."]
+    if k > len(blocks):
+        return [f"The contract has only {len(blocks)} units or bundles, fewer than {k} lots."]
+    if case.adjacency is not None:
+        pieces = nx.number_connected_components(case.adjacency)
+        if k < pieces:
+            return [
+                f"The areas fall into {pieces} groups that no lot can join: {k} lots are too few."
+            ]
+    return []
+
+
+def _generic_reason(case: Case, scenario: Scenario, exact_lots: int | None = None) -> str:
     """When no single cause stands out: the rules that cannot all hold together."""
     rules = [f"every lot with at least {scenario.min_bidders} bidders"]
-    rules.append(f"at most {scenario.max_lots} lots")
+    rules.append(
+        f"at most {scenario.max_lots} lots" if exact_lots is None else f"exactly {exact_lots} lots"
+    )
     if scenario.min_lot_value is not None:
         rules.append(f"lots worth at least {scenario.min_lot_value:,.0f}")
     if scenario.max_lot_value is not None:

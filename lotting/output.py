@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from lotting.errors import InputError
 
@@ -46,9 +49,9 @@ def write_folder(out: Path, files: dict[str, Writer], inputs: tuple[Path, ...] =
     return out
 
 
-def write_csv(df: object, path: Path) -> None:
+def write_csv(df: pd.DataFrame, path: Path) -> None:
     """A DataFrame as UTF-8 CSV with Unix line ends and no index."""
-    df.to_csv(path, index=False, lineterminator="\n")  # type: ignore[attr-defined]
+    df.to_csv(path, index=False, lineterminator="\n")
 
 
 def write_plan(plan: Plan, out: Path, inputs: tuple[Path, ...] = (), timings: bool = False) -> Path:
@@ -60,5 +63,57 @@ def write_plan(plan: Plan, out: Path, inputs: tuple[Path, ...] = (), timings: bo
         "lots.csv": lambda p: write_csv(plan.lots, p),
         "plan.json": lambda p: p.write_text(plan.to_json(timings), encoding="utf-8"),
         "lots.png": lambda p: save_figure(plan.plot(), p),
+    }
+    return write_folder(out, files, inputs)
+
+
+def evaluation_document(given: Plan, optimum: Plan | None) -> dict:
+    """evaluation.json: the plan.json schema of the given division, its breaches (overall and per
+    lot), and the optimum with the difference in every figure when one was computed."""
+    doc = given.to_dict()
+    doc["breaches"] = list(given.evaluation.breaches)
+    per_lot = given.evaluation.lots.set_index("lot")["breaches"]
+    for lot in doc["lots"]:
+        text = per_lot.loc[lot["lot"]]
+        lot["breaches"] = text.split("; ") if text else []
+    if "given_lot" in given.assignment:
+        first = given.assignment.drop_duplicates("lot").set_index("lot")["given_lot"]
+        for lot in doc["lots"]:
+            lot["given_lot"] = str(first.loc[lot["lot"]])
+    doc["optimum"] = optimum.to_dict() if optimum is not None else None
+    doc["difference"] = (
+        {k: _difference(given, optimum, k) for k in ("objective", *given.metrics)}
+        if optimum is not None
+        else None
+    )
+    return doc
+
+
+def _difference(given: Plan, optimum: Plan, key: str) -> float:
+    """Given minus optimum for one figure."""
+    if key == "objective":
+        return given.objective - optimum.objective
+    return float(given.metrics[key] - optimum.metrics[key])
+
+
+def write_evaluation(
+    given: Plan, optimum: Plan | None, out: Path, inputs: tuple[Path, ...] = ()
+) -> Path:
+    """The evaluate outputs: evaluation.csv (lot by lot, with breaches) and evaluation.json."""
+    document = json.dumps(evaluation_document(given, optimum), indent=2, sort_keys=True)
+    files: dict[str, Writer] = {
+        "evaluation.csv": lambda p: write_csv(given.evaluation.lots, p),
+        "evaluation.json": lambda p: p.write_text(document + "\n", encoding="utf-8"),
+    }
+    return write_folder(out, files, inputs)
+
+
+def write_frontier(table: pd.DataFrame, out: Path, inputs: tuple[Path, ...] = ()) -> Path:
+    """The frontier outputs: frontier.csv and frontier.png."""
+    from lotting.charts import plot_frontier, save_figure
+
+    files: dict[str, Writer] = {
+        "frontier.csv": lambda p: write_csv(table, p),
+        "frontier.png": lambda p: save_figure(plot_frontier(table), p),
     }
     return write_folder(out, files, inputs)

@@ -117,3 +117,23 @@ def _split(text: str) -> list[str]:
 def _plain(value: Any) -> Any:
     """NumPy scalars as plain Python numbers for JSON."""
     return value.item() if hasattr(value, "item") else value
+
+
+def compare(plans: dict[str, Plan]) -> pd.DataFrame:
+    """One row per named plan with every figure: the table an analyst pastes into a report.
+
+    >>> compare({"current": evaluate(case, s, lots), "best": solve(case, s)})  # doctest: +SKIP
+    """
+    rows = []
+    for name, plan in plans.items():
+        rows.append(
+            {
+                "plan": name,
+                "status": plan.status,
+                "objective": plan.objective,
+                "gap": plan.gap,
+                **plan.metrics,
+                "breaches": len(plan.evaluation.breaches),
+            }
+        )
+    return pd.DataFrame(rows).set_index("plan")

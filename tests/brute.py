@@ -21,14 +21,19 @@ def partitions(items: list[int]) -> Iterator[list[list[int]]]:
         yield [[first], *smaller]
 
 
-def best_division(case: Case, scenario: Scenario) -> tuple[float, list[list[int]]] | None:
-    """The best objective and a division achieving it, or None when no division is feasible."""
+def best_division(
+    case: Case, scenario: Scenario, exact_lots: int | None = None
+) -> tuple[float, list[list[int]]] | None:
+    """The best objective and a division achieving it, or None when no division is feasible
+    (only divisions into exactly ``exact_lots`` lots when given)."""
     judge = LotJudge(case, scenario, build_options(case, scenario))
     bundles = case.contract["bundle"].tolist()
     memo = {}
     best = None
     for division in partitions(list(range(len(case.contract)))):
         if len(division) > scenario.max_lots:
+            continue
+        if exact_lots is not None and len(division) != exact_lots:
             continue
         lot_of = {u: i for i, lot in enumerate(division) for u in lot}
         together = {}

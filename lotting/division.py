@@ -1,0 +1,53 @@
+"""A division the commissioner already has: read it from an assignment file and check it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lotting.case import Case, read_table
+from lotting.errors import InputError
+
+
+def read_assignment(path: str | Path, case: Case) -> dict[str, str]:
+    """Read ``unit, lot`` rows (e.g. split's assignment.csv) as unit → lot label.
+
+    Every contract unit must appear exactly once; missing, repeated and unknown units are named.
+    """
+    file = str(path)
+    df = read_table(Path(path), ("unit", "lot"))
+    known = set(case.units)
+    seen: dict[str, int] = {}
+    repeated, unknown = [], []
+    for line, row in df.iterrows():
+        unit, lot = row["unit"], row["lot"]
+        if unit == "":
+            raise InputError("unit is blank; every row needs one.", file, line, "unit")
+        if lot == "":
+            raise InputError(f"unit '{unit}' has no lot.", file, line, "lot")
+        if unit not in known:
+            unknown.append(f"'{unit}' (line {line})")
+        elif unit in seen:
+            repeated.append(f"'{unit}' (lines {seen[unit]} and {line})")
+        else:
+            seen[unit] = int(line)
+    missing = [f"'{u}'" for u in case.units if u not in seen]
+    problems = []
+    if missing:
+        problems.append(f"units missing: {_cut(missing)}")
+    if repeated:
+        problems.append(f"units repeated: {_cut(repeated)}")
+    if unknown:
+        problems.append(f"units not in the contract: {_cut(unknown)}")
+    if problems:
+        raise InputError(
+            "every unit of the contract must appear exactly once; " + "; ".join(problems) + ".",
+            file=file,
+            column="unit",
+        )
+    return {row["unit"]: row["lot"] for _, row in df.iterrows()}
+
+
+def _cut(items: list[str], most: int = 8) -> str:
+    """A list cut to ``most`` names, saying how many more there are."""
+    extra = len(items) - most
+    return ", ".join(items[:most]) + (f" and {extra} more" if extra > 0 else "")

@@ -1,0 +1,114 @@
+"""The trade-off curve: for each number of lots, the best access it buys and what it costs."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+import pandas as pd
+
+from lotting.case import Case
+from lotting.errors import InfeasibleError, NoSolutionError
+from lotting.optimise import solve
+from lotting.plan import Plan
+from lotting.scenario import Scenario
+
+COLUMNS = [
+    "k",
+    "overhead",
+    "reach",
+    "open_value",
+    "sub_reach",
+    "objective",
+    "status",
+    "gap",
+    "pareto",
+    "chosen",
+]
+
+#: Called after each solve with (k, seconds so far, best objective so far or None).
+Progress = Callable[[int, float, float | None], None]
+
+
+def frontier(
+    case: Case,
+    scenario: Scenario | None = None,
+    time_limit: float | None = 60,
+    solver: str = "highs",
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """For k = 1 .. max_lots, the division with exactly k lots that maximises access.
+
+    Access is ``reach_value × reach + open_rate × open_value``; the overhead is ``lot_cost × k``.
+    Rows say ``infeasible`` where no division has k lots; ``pareto`` marks points that no other
+    point beats on overhead, reach and open value; ``chosen`` marks the plan :func:`solve` returns
+    for the same scenario (its own division, so the two always agree). ``time_limit`` is per solve.
+
+    >>> case = load_case("data/example/contract.csv")  # doctest: +SKIP
+    >>> frontier(case, Scenario(max_lots=4))["k"].tolist()  # doctest: +SKIP
+    [1, 2, 3, 4]
+    """
+    scenario = scenario or Scenario()
+    start = time.perf_counter()
+    chosen = solve(case, scenario, time_limit=time_limit, solver=solver)
+    best = chosen.objective
+    rows = []
+    for k in range(1, scenario.max_lots + 1):
+        if k == chosen.metrics["n_lots"]:
+            plan: Plan | None = chosen
+            status = chosen.status
+        else:
+            try:
+                plan = solve(case, scenario, time_limit=time_limit, solver=solver, exact_lots=k)
+                status = plan.status
+            except InfeasibleError:
+                plan, status = None, "infeasible"
+            except NoSolutionError:
+                plan, status = None, "no_solution"
+        rows.append(_row(k, scenario, plan, status, plan is chosen))
+        if plan is not None:
+            best = max(best, plan.objective)
+        if progress is not None:
+            progress(k, time.perf_counter() - start, best)
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    table["pareto"] = pareto_mask(table)
+    return table
+
+
+def _row(k: int, scenario: Scenario, plan: Plan | None, status: str, chosen: bool) -> dict:
+    """One frontier row from a plan (or the empty row of an infeasible k)."""
+    row = {"k": k, "overhead": scenario.lot_cost * k, "status": status, "chosen": chosen}
+    if plan is None:
+        nan = math.nan
+        row.update(reach=nan, open_value=nan, sub_reach=nan, objective=nan, gap=nan)
+    else:
+        m = plan.metrics
+        gap = plan.gap if plan.gap is not None else math.nan
+        row.update(
+            reach=m["reach"],
+            open_value=m["open_value"],
+            sub_reach=m["sub_reach"],
+            objective=plan.objective,
+            gap=gap,
+        )
+    row["pareto"] = False
+    return row
+
+
+def pareto_mask(table: pd.DataFrame) -> pd.Series:
+    """True for feasible rows that no other feasible row matches or beats on all of lower
+    overhead, higher reach and higher open value (with one strictly better)."""
+    feasible = table["objective"].notna()
+    points = table.loc[feasible, ["overhead", "reach", "open_value"]].to_numpy(float)
+    keep = []
+    for i, (cost, reach, value) in enumerate(points):
+        dominated = any(
+            c <= cost and r >= reach and v >= value and (c < cost or r > reach or v > value)
+            for j, (c, r, v) in enumerate(points)
+            if j != i
+        )
+        keep.append(not dominated)
+    mask = pd.Series(False, index=table.index)
+    mask[feasible] = keep
+    return mask
