@@ -19,8 +19,9 @@ import pandas as pd
 from lotting import Case, Plan, Scenario, evaluate, frontier, load_case, solve
 from lotting.division import read_assignment
 from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
-from lotting.output import write_evaluation, write_frontier
+from lotting.output import write_evaluation, write_frontier, write_partners
 from lotting.plan import compare
+from lotting.report import market_report
 
 EXIT_INFEASIBLE = 1
 EXIT_INPUT = 2
@@ -303,6 +304,27 @@ def evaluate_command(
         for breach in given.evaluation.breaches:
             click.echo(f"  - {breach}")
     click.echo(f"Wrote {folder}/: evaluation.csv, evaluation.json")
+
+
+@main.command("check")
+@click.argument("contract", type=click.Path(dir_okay=False, path_type=Path))
+@input_options
+@scenario_options
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="output folder for partners.png (default: <contract stem>-lots/ beside the contract)",
+)
+@handle_errors
+def check_command(contract: Path, out: Path | None, **kwargs: Any) -> None:
+    """Validate the inputs of CONTRACT and report the market: who can bid for what."""
+    case, scenario = prepare(contract, kwargs)
+    report = market_report(case, scenario)
+    click.echo(report.to_text(), nl=False)
+    if not case.partners.empty:
+        folder = write_partners(case, out or default_out(contract), tuple(case.files.values()))
+        click.echo(f"Wrote {folder}/: partners.png")
 
 
 def format_frontier(table: pd.DataFrame) -> str:

@@ -117,3 +117,130 @@ def write_frames(frames: dict[str, pd.DataFrame], folder: str | Path) -> Path:
             continue
         df.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
     return folder / "contract.csv"
+
+
+def realistic_frames(
+    seed: int,
+    n_areas: int = 50,
+    n_services: int = 3,
+    n_suppliers: int = 150,
+    n_islands: int = 3,
+    total_value: float = 50_000_000,
+) -> dict[str, pd.DataFrame]:
+    """A contract and market shaped like real ones, for benchmarks.
+
+    Areas sit on a jittered grid with borders to their grid neighbours and some diagonals, plus
+    ``n_islands`` islands joined to the coast by one ferry link each. Values follow random
+    populations. The market has a few national primes, regional SMEs and VCSEs over contiguous
+    regions, and many small local user-led organisations; partners link nearby small
+    organisations into consortia and primes to user-led subcontractors.
+    """
+    rng = random.Random(seed)
+    mainland = n_areas - n_islands
+    cols = max(1, round(mainland**0.5))
+    names = [f"area{i:03d}" for i in range(n_areas)]
+    edges: set[tuple[str, str]] = set()
+    for i in range(mainland):
+        c = i % cols
+        for j in (
+            i + 1 if c + 1 < cols else None,
+            i + cols,
+            i + cols + 1 if c + 1 < cols else None,
+        ):
+            if j is not None and j < mainland and (j != i + cols + 1 or rng.random() < 0.3):
+                edges.add((names[i], names[j]))
+    for k in range(n_islands):
+        edges.add((names[rng.randrange(mainland)], names[mainland + k]))
+    graph_neighbours: dict[str, list[str]] = {a: [] for a in names}
+    for a, b in sorted(edges):
+        graph_neighbours[a].append(b)
+        graph_neighbours[b].append(a)
+
+    services = [f"service{s}" for s in range(n_services)]
+    weights = [rng.lognormvariate(0, 0.8) for _ in names]
+    shares = [0.6] + [0.4 / max(1, n_services - 1)] * (n_services - 1)
+    shares = [s / sum(shares[:n_services]) for s in shares[:n_services]]
+    rows = []
+    for a, area in enumerate(names):
+        for s, service in enumerate(services):
+            value = total_value * shares[s] * weights[a] / sum(weights)
+            rows.append(
+                {
+                    "unit": f"{service}-{area}",
+                    "service": service,
+                    "area": area,
+                    "value": max(1000, round(value, -3)),
+                    "bundle": f"island-{area}" if a >= mainland else "",
+                }
+            )
+    contract = pd.DataFrame(rows)
+    total = float(contract["value"].sum())
+    unit_value = total / len(contract)
+
+    def region(size: int) -> list[str]:
+        """A connected group of about ``size`` areas grown from a random seed area."""
+        start = names[rng.randrange(n_areas)]
+        chosen, frontier_ = [start], list(graph_neighbours[start])
+        while len(chosen) < size and frontier_:
+            nxt = frontier_.pop(rng.randrange(len(frontier_)))
+            if nxt not in chosen:
+                chosen.append(nxt)
+                frontier_ += graph_neighbours[nxt]
+        return sorted(chosen)
+
+    n_large = max(2, n_suppliers // 40)
+    n_sme = max(2, n_suppliers // 8)
+    n_vcse = max(2, n_suppliers // 5)
+    n_ulo = max(1, n_suppliers - n_large - n_sme - n_vcse)
+    suppliers = []
+    for k in range(n_large):
+        suppliers.append(("large", f"prime{k:02d}", rng.uniform(0.3, 1.1) * total, "*", "*"))
+    for kind, count, size, cap in (
+        ("sme", n_sme, (4, 10), (0.03, 0.12)),
+        ("vcse", n_vcse, (1, 5), (0.005, 0.04)),
+        ("user_led", n_ulo, (1, 3), (0.3, 2.5)),
+    ):
+        for k in range(count):
+            areas = region(rng.randint(*size))
+            own = sorted(rng.sample(services, rng.randint(1, n_services)))
+            if kind == "user_led":
+                capacity = rng.uniform(*cap) * unit_value
+            else:
+                capacity = rng.uniform(*cap) * total
+            suppliers.append((kind, f"{kind}{k:03d}", capacity, ";".join(own), ";".join(areas)))
+    market = pd.DataFrame(
+        [
+            {
+                "supplier": ident,
+                "kind": kind,
+                "capacity": round(capacity, -3),
+                "services": own,
+                "areas": areas,
+            }
+            for kind, ident, capacity, own, areas in suppliers
+        ]
+    )
+    small = market[market["kind"].isin(["user_led", "vcse"])]
+    area_sets = {row.supplier: set(row.areas.split(";")) for row in small.itertuples()}
+    links = []
+    ids = sorted(area_sets)
+    for a in ids:
+        near = [
+            b
+            for b in ids
+            if b > a
+            and (
+                area_sets[a] & area_sets[b]
+                or any(n in area_sets[b] for x in area_sets[a] for n in graph_neighbours[x])
+            )
+        ]
+        for b in rng.sample(near, min(len(near), rng.choice([0, 0, 1, 1, 2]))):
+            links.append({"a": a, "b": b, "relation": "consortium"})
+    primes = market.loc[market["kind"].isin(["large", "sme"]), "supplier"].tolist()
+    ulos = market.loc[market["kind"] == "user_led", "supplier"].tolist()
+    for prime in primes:
+        for b in rng.sample(ulos, min(len(ulos), rng.randint(0, 3))):
+            links.append({"a": prime, "b": b, "relation": "subcontract"})
+    partners = pd.DataFrame(links, columns=["a", "b", "relation"])
+    adjacency = pd.DataFrame(sorted(edges), columns=["area_a", "area_b"])
+    return {"contract": contract, "suppliers": market, "partners": partners, "adjacency": adjacency}

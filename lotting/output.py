@@ -15,6 +15,7 @@ import pandas as pd
 from lotting.errors import InputError
 
 if TYPE_CHECKING:
+    from lotting.case import Case
     from lotting.plan import Plan
 
 Writer = Callable[[Path], None]
@@ -116,4 +117,12 @@ def write_frontier(table: pd.DataFrame, out: Path, inputs: tuple[Path, ...] = ()
         "frontier.csv": lambda p: write_csv(table, p),
         "frontier.png": lambda p: save_figure(plot_frontier(table), p),
     }
+    return write_folder(out, files, inputs)
+
+
+def write_partners(case: Case, out: Path, inputs: tuple[Path, ...] = ()) -> Path:
+    """The check output: partners.png, the partner graph."""
+    from lotting.charts import plot_partners, save_figure
+
+    files: dict[str, Writer] = {"partners.png": lambda p: save_figure(plot_partners(case), p)}
     return write_folder(out, files, inputs)
