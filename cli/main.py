@@ -65,6 +65,7 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The files of a case beside contract.csv, each overridable."""
     file = click.Path(dir_okay=False, path_type=Path)
     for name, text in (
+        ("boundaries", "area shapes (TopoJSON) for map.png (default: boundaries.topojson beside)"),
         ("adjacency", "areas that share a border (default: adjacency.csv beside the contract)"),
         ("partners", "partner graph (default: partners.csv beside the contract)"),
         ("suppliers", "supplier market (default: suppliers.csv beside the contract)"),
@@ -126,11 +127,9 @@ def make_scenario(kwargs: dict[str, Any]) -> Scenario:
     return Scenario(**values)
 
 
-def load(
-    contract: Path, suppliers: Path | None, partners: Path | None, adjacency: Path | None
-) -> Case:
+def load(contract: Path, *files: Path | None) -> Case:
     """Load the case and say on stderr which files were used and what was ignored."""
-    case = load_case(contract, suppliers, partners, adjacency)
+    case = load_case(contract, *files)
     used = ", ".join(f"{role} {path}" for role, path in case.files.items())
     click.echo(f"Using {used}.", err=True)
     for warning in case.warnings:
@@ -211,7 +210,8 @@ def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def prepare(contract: Path, kwargs: dict[str, Any]) -> tuple[Case, Scenario]:
     """Scenario from the options (checked first: cheap), then the case from the files."""
     scenario = make_scenario(kwargs)
-    files = (kwargs.pop("suppliers"), kwargs.pop("partners"), kwargs.pop("adjacency"))
+    names = ("suppliers", "partners", "adjacency", "boundaries")
+    files = tuple(kwargs.pop(name) for name in names)
     return load(contract, *files), scenario
 
 
@@ -233,7 +233,10 @@ def split(
     click.echo(format_lots(plan))
     click.echo()
     click.echo(format_summary(plan))
-    click.echo(f"Wrote {folder}/: assignment.csv, lots.csv, plan.json, lots.png")
+    written = "assignment.csv, lots.csv, plan.json, lots.png" + (
+        ", map.png" if plan.boundaries else ""
+    )
+    click.echo(f"Wrote {folder}/: {written}")
 
 
 @main.command("frontier")

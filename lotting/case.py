@@ -6,12 +6,16 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import pandas as pd
 
 from lotting.errors import InputError
 from lotting.scenario import KINDS
+
+if TYPE_CHECKING:
+    from lotting.maps import Boundaries
 
 RELATIONS = ("consortium", "subcontract")
 ALL = "*"
@@ -33,6 +37,7 @@ class Case:
     adjacency: nx.Graph | None
     files: dict[str, Path]
     warnings: tuple[str, ...] = field(default=())
+    boundaries: Boundaries | None = None
 
     @property
     def units(self) -> list[str]:
@@ -50,11 +55,14 @@ def load_case(
     suppliers: str | Path | None = None,
     partners: str | Path | None = None,
     adjacency: str | Path | None = None,
+    boundaries: str | Path | None = None,
 ) -> Case:
     """Read and validate the CSV files of a case; raise InputError naming file, line and column.
 
     Files not named are looked for beside the contract: ``suppliers.csv`` (required),
-    ``partners.csv`` and ``adjacency.csv`` (optional).
+    ``partners.csv``, ``adjacency.csv`` and ``boundaries.topojson`` (optional; area shapes for
+    maps, used when its area names match the contract's; a broken one found beside the contract
+    is skipped with a warning, a named one is an error).
 
     >>> case = load_case("data/example/contract.csv")  # doctest: +SKIP
     >>> len(case.contract)  # doctest: +SKIP
@@ -90,7 +98,32 @@ def load_case(
         files["partners"] = partners_path
     if adjacency_path is not None:
         files["adjacency"] = adjacency_path
-    return Case(contract_df, suppliers_df, partners_df, graph, files, tuple(warnings))
+    shapes = _boundaries(boundaries, beside / "boundaries.topojson", contract_df, warnings)
+    if shapes is not None:
+        files["boundaries"] = Path(shapes.file)
+    return Case(contract_df, suppliers_df, partners_df, graph, files, tuple(warnings), shapes)
+
+
+def _boundaries(
+    named: str | Path | None, beside: Path, contract: pd.DataFrame, warnings: list[str]
+) -> Boundaries | None:
+    """Area shapes for maps: a named file must load; one found beside the contract may fail."""
+    from lotting.maps import read_topojson
+
+    areas = list(dict.fromkeys(contract["area"]))
+    if named is not None:
+        return read_topojson(named, names=areas)
+    if not beside.exists():
+        return None
+    try:
+        shapes = read_topojson(beside, names=areas)
+    except InputError as err:
+        warnings.append(f"no map: {err}")
+        return None
+    missing = shapes.missing(areas)
+    if missing:
+        warnings.append(f"{beside}: no shape for area(s) {', '.join(missing)} (drawn without).")
+    return shapes
 
 
 def _optional(named: str | Path | None, default: Path) -> Path | None:

@@ -79,6 +79,7 @@ def solve(
         solver=result.name,
         seconds=result.seconds,
         model_stats=model.stats,
+        boundaries=case.boundaries,
     )
 
 
@@ -95,7 +96,9 @@ def evaluate(
     scenario = scenario or Scenario()
     evaluation = evaluate_division(case, scenario, assignment, build_options(case, scenario))
     status = "feasible" if evaluation.feasible else "infeasible"
-    return Plan(status, None, evaluation, scenario, solver="none", seconds=0.0)
+    return Plan(
+        status, None, evaluation, scenario, solver="none", seconds=0.0, boundaries=case.boundaries
+    )
 
 
 def _listed(

@@ -56,8 +56,10 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
 
 
 def write_plan(plan: Plan, out: Path, inputs: tuple[Path, ...] = (), timings: bool = False) -> Path:
-    """The split outputs: assignment.csv, lots.csv, plan.json and lots.png."""
+    """The split outputs: assignment.csv, lots.csv, plan.json, lots.png, and map.png when the
+    plan knows the areas' boundaries."""
     from lotting.charts import save_figure
+    from lotting.maps import map_figure
 
     files: dict[str, Writer] = {
         "assignment.csv": lambda p: write_csv(plan.assignment, p),
@@ -65,6 +67,9 @@ def write_plan(plan: Plan, out: Path, inputs: tuple[Path, ...] = (), timings: bo
         "plan.json": lambda p: p.write_text(plan.to_json(timings), encoding="utf-8"),
         "lots.png": lambda p: save_figure(plan.plot(), p),
     }
+    if plan.boundaries is not None:
+        shapes = plan.boundaries
+        files["map.png"] = lambda p: save_figure(map_figure(plan.evaluation, shapes).axes[0], p)
     return write_folder(out, files, inputs)
 
 

@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from lotting.errors import LottingError
 from lotting.evaluate import Evaluation
 from lotting.scenario import Scenario
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+    from lotting.maps import Boundaries
 
 METRICS = ("n_lots", "reach", "open_value", "sub_reach", "total_value", "fewest_bidders")
 
@@ -33,6 +36,7 @@ class Plan:
     solver: str
     seconds: float
     model_stats: dict[str, int] = field(default_factory=dict)
+    boundaries: Boundaries | None = None
 
     @property
     def objective(self) -> float:
@@ -100,10 +104,18 @@ class Plan:
 
         return plot_lots(self.evaluation, ax=ax)
 
+    def plot_map(self, ax: Axes | None = None, service: str | None = None) -> Axes:
+        """Map of the lots on the case's boundaries (one service line, or all when None)."""
+        from lotting.maps import plot_map
+
+        if self.boundaries is None:
+            raise LottingError("no boundaries are known for this case, so no map can be drawn.")
+        return plot_map(self.evaluation, self.boundaries, service=service, ax=ax)
+
     def to_folder(
         self, path: str | Path, inputs: tuple[Path, ...] = (), timings: bool = False
     ) -> Path:
-        """Write assignment.csv, lots.csv, plan.json and lots.png, whole or not at all."""
+        """Write assignment.csv, lots.csv, plan.json, lots.png (and map.png with boundaries)."""
         from lotting.output import write_plan
 
         return write_plan(self, Path(path), inputs=inputs, timings=timings)

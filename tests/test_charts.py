@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 from cases import make_case
 from matplotlib.colors import to_hex
-from matplotlib.patches import Rectangle
+from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from lotting import Scenario
-from lotting.charts import lot_colours, plot_lots, save_figure
+from lotting.charts import (
+    KIND_COLOURS,
+    lot_colours,
+    plot_frontier,
+    plot_lots,
+    plot_partners,
+    save_figure,
+)
 from lotting.evaluate import evaluate_lots
 
 
@@ -73,3 +85,178 @@ def test_saved_png_is_the_same_bytes_twice(evaluation, tmp_path):
     data = (tmp_path / "a.png").read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert data == (tmp_path / "b.png").read_bytes()
+
+
+# --- Partner graph ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def market(tmp_path):
+    """Six suppliers of all four kinds: two consortium links, two subcontracts, one loner."""
+    return make_case(
+        tmp_path / "market",
+        [("U0", "jobs", "north", 100)],
+        [
+            ("big", "large", 1000, "*", "*"),
+            ("mid", "sme", 500, "*", "*"),
+            ("vol", "vcse", 300, "*", "*"),
+            ("ulo1", "user_led", 100, "*", "*"),
+            ("ulo2", "user_led", 100, "*", "*"),
+            ("alone", "user_led", 100, "*", "*"),
+        ],
+        partners=[
+            ("ulo1", "vol", "consortium"),
+            ("ulo1", "ulo2", "consortium"),
+            ("big", "ulo1", "subcontract"),
+            ("mid", "vol", "subcontract"),
+        ],
+    )
+
+
+def test_partner_graph_has_a_node_per_supplier_coloured_by_kind(market):
+    ax = plot_partners(market)
+    nodes = {c.get_gid(): c for c in ax.collections if str(c.get_gid()).startswith("kind:")}
+    assert set(nodes) == {"kind:large", "kind:sme", "kind:vcse", "kind:user_led"}
+    assert sum(len(c.get_offsets()) for c in nodes.values()) == 6
+    assert len(nodes["kind:user_led"].get_offsets()) == 3
+    for gid, collection in nodes.items():
+        colours = {to_hex(c) for c in collection.get_facecolors()}
+        assert colours == {KIND_COLOURS[gid.removeprefix("kind:")]}
+    assert {t.get_text() for t in ax.texts} == {"big", "mid", "vol", "ulo1", "ulo2", "alone"}
+    plt.close(ax.figure)
+
+
+def test_partner_graph_draws_consortia_solid_and_subcontracts_as_dashed_arrows(market):
+    ax = plot_partners(market)
+    (lines,) = [c for c in ax.collections if c.get_gid() == "consortium"]
+    assert len(lines.get_segments()) == 2
+    arrows = [p for p in ax.patches if p.get_gid() == "subcontract"]
+    assert len(arrows) == 2
+    assert all(isinstance(a, FancyArrowPatch) and a.get_linestyle() == "dashed" for a in arrows)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [
+        "user-led (3)",
+        "VCSE (1)",
+        "SME (1)",
+        "large firm (1)",
+        "consortium (2)",
+        "subcontract, prime → sub (2)",
+    ]
+    assert ax.get_title() == "Partner graph: 6 organisations, 2 consortium and 2 subcontract links"
+    plt.close(ax.figure)
+
+
+def test_partner_graph_is_the_same_picture_twice(market, tmp_path):
+    save_figure(plot_partners(market), tmp_path / "a.png")
+    save_figure(plot_partners(market), tmp_path / "b.png")
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+
+
+LAYOUT = """
+import networkx as nx
+from lotting.charts import _packed_layout
+g = nx.Graph([("ulo-a", "vcse-b"), ("ulo-a", "prime"), ("prime", "sme-x"), ("sme-x", "ulo-c"),
+              ("ulo-c", "ulo-a"), ("ulo-c", "vcse-d"), ("z1", "z2")])
+g.add_nodes_from(f"lone{i}" for i in range(10))  # components under half the graph: see _ordered
+print(sorted(_packed_layout(g)[0].items()))
+"""
+
+
+def test_partner_layout_is_the_same_whatever_the_hash_seed():
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", LAYOUT],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(runs) == 1
+
+
+# --- Trade-off curve ----------------------------------------------------------------------------
+
+
+def frontier_table(lot_cost: float = 20_000) -> pd.DataFrame:
+    """k = 1 infeasible; k = 2..5 drawn, k = 4 not Pareto-efficient, k = 3 chosen."""
+    nan = float("nan")
+    rows = [
+        (1, nan, nan, "infeasible", False, False),
+        (2, 2, 500_000.0, "optimal", True, False),
+        (3, 4, 900_000.0, "optimal", True, True),
+        (4, 4, 800_000.0, "feasible", False, False),
+        (5, 5, 950_000.0, "optimal", True, False),
+    ]
+    return pd.DataFrame(
+        [
+            {
+                "k": k,
+                "overhead": lot_cost * k,
+                "reach": reach,
+                "open_value": value,
+                "sub_reach": 0,
+                "objective": 0.0,
+                "status": status,
+                "pareto": pareto,
+                "chosen": chosen,
+            }
+            for k, reach, value, status, pareto, chosen in rows
+        ]
+    )
+
+
+def scatter(ax, gid: str):
+    """The scatter collection with this gid, on the Axes or its twin."""
+    (found,) = [c for a in ax.figure.axes for c in a.collections if c.get_gid() == gid]
+    return found
+
+
+def test_frontier_draws_each_feasible_row_once_per_series(tmp_path):
+    ax = plot_frontier(frontier_table())
+    for series in ("reach", "open_value"):
+        pareto, other = scatter(ax, f"{series}:pareto"), scatter(ax, f"{series}:other")
+        assert len(pareto.get_offsets()) == 3 and len(other.get_offsets()) == 1
+        assert pareto.get_facecolors()[0][3] == 1.0  # filled
+        assert len(other.get_facecolors()) == 0  # hollow
+        assert other.get_offsets()[0][0] == 80_000  # k = 4
+        (star,) = scatter(ax, f"{series}:chosen").get_offsets()
+        assert star[0] == 60_000
+    assert scatter(ax, "reach:chosen").get_offsets()[0][1] == 4
+    assert scatter(ax, "open_value:chosen").get_offsets()[0][1] == 900_000
+    plt.close(ax.figure)
+
+
+def test_frontier_labels_points_names_axes_and_says_what_is_left_out():
+    ax = plot_frontier(frontier_table())
+    assert [t.get_text() for t in ax.texts if t.get_gid() == "k"] == ["2", "3", "4", "5"]
+    assert [t.get_text() for t in ax.texts if t.get_gid() == "chosen"] == ["split's choice: 3 lots"]
+    assert "per year" in ax.get_xlabel()
+    (twin,) = [a for a in ax.figure.axes if a is not ax]
+    assert twin.get_ylabel() == "Open value per year"
+    assert ax.get_ylabel() == "Reach (target suppliers)"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "not shown, infeasible: k = 1" in legend
+    assert {"Pareto-efficient", "not Pareto-efficient", "split's choice"} <= set(legend)
+    assert ax.get_title()
+    plt.close(ax.figure)
+
+
+def test_frontier_reads_flags_written_as_text_and_uses_k_when_overhead_is_zero():
+    table = frontier_table(lot_cost=0)
+    table["pareto"] = table["pareto"].map(str)
+    table["chosen"] = table["chosen"].map(str)
+    ax = plot_frontier(table)
+    assert len(scatter(ax, "reach:pareto").get_offsets()) == 3
+    assert scatter(ax, "reach:chosen").get_offsets()[0][0] == 3
+    assert ax.get_xlabel().startswith("Number of lots")
+    plt.close(ax.figure)
+
+
+def test_frontier_draws_on_a_given_axes_and_saves_the_same_bytes(tmp_path):
+    _, ax = plt.subplots(figsize=(10, 6))
+    assert plot_frontier(frontier_table(), ax=ax) is ax
+    save_figure(ax, tmp_path / "a.png")
+    save_figure(plot_frontier(frontier_table()), tmp_path / "b.png")  # a new 10 × 6 figure
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()

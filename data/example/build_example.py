@@ -5,8 +5,9 @@ each of Scotland's 32 council areas, valued in proportion to recent population e
 supplier market and the partner graph are invented: every organisation here is fictional. The
 adjacency is copied from the shared Scottish data, water crossings included.
 
-Run from anywhere; it writes contract.csv, suppliers.csv, partners.csv and adjacency.csv beside
-itself, and running it again gives byte-identical files:
+Run from anywhere; it writes contract.csv, suppliers.csv, partners.csv, adjacency.csv and
+boundaries.topojson (the shared council boundaries with an ``area`` property naming each contract
+area) beside itself, and running it again gives byte-identical files:
 
     python data/example/build_example.py [--scotland DIR]
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -151,6 +153,9 @@ SUBCONTRACTS = [
 
 KIND_ORDER = ("large", "sme", "vcse", "user_led")
 
+# The boundaries use 2013 names (LAD13NM); only this one differs from the contract's area name.
+BOUNDARY_NAMES = {"Eilean Siar": "Na h-Eileanan Siar"}
+
 
 def read_csv(path: Path) -> list[dict[str, str]]:
     """Read a UTF-8 CSV file as a list of row dictionaries."""
@@ -265,8 +270,29 @@ def check(
             require(bool(near & area_sets[b]), f"{a} and {b} neither share nor neighbour an area")
 
 
+def boundaries_topojson(source: Path, areas: set[str]) -> str:
+    """The shared TopoJSON with an ``area`` property (the contract's area name) on every geometry.
+
+    Everything else (other properties, arcs, transform) is kept as it is; the text is compact JSON
+    with sorted keys, so the same source gives the same bytes. Raises ValueError unless the
+    geometries name each contract area exactly once.
+    """
+    topology = json.loads(source.read_text(encoding="utf-8"))
+    seen: list[str] = []
+    for shape in topology["objects"].values():
+        for geometry in shape["geometries"]:
+            properties = geometry.setdefault("properties", {})
+            name = properties["LAD13NM"]
+            area = BOUNDARY_NAMES.get(name, name)
+            require(area in areas, f"boundary {name!r} matches no contract area")
+            properties["area"] = area
+            seen.append(area)
+    require(sorted(seen) == sorted(areas), "boundaries do not name each contract area once")
+    return json.dumps(topology, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Read the Scottish data, build the four CSV files and write them beside this script."""
+    """Read the Scottish data, build the four CSV files and the boundaries, write them here."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scotland", type=Path, default=DEFAULT_SCOTLAND, metavar="DIR")
     args = parser.parse_args(argv)
@@ -283,6 +309,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         key=lambda r: (r[2], r[0], r[1]),
     )
     check(contract, suppliers, partners, graph)
+    boundaries = boundaries_topojson(
+        args.scotland / "council_areas.topojson", {str(row[2]) for row in contract}
+    )
 
     adjacency_header = ["area_a", "area_b", "link", "shared_border_km"]
     write_csv(HERE / "contract.csv", ["unit", "service", "area", "value", "bundle"], contract)
@@ -297,10 +326,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         adjacency_header,
         ([row[c] for c in adjacency_header] for row in adjacency),
     )
+    (HERE / "boundaries.topojson").write_text(boundaries, encoding="utf-8", newline="\n")
     total = sum(int(row[3]) for row in contract)
     print(
         f"wrote {len(contract)} units worth £{total:,}, {len(suppliers)} suppliers, "
-        f"{len(partners)} partner links and {len(adjacency)} adjacency rows to {HERE}"
+        f"{len(partners)} partner links, {len(adjacency)} adjacency rows and the boundaries "
+        f"of {len(contract) // len(SERVICES)} areas to {HERE}"
     )
 
 

@@ -1,0 +1,277 @@
+"""Maps: the TopoJSON decoder on a hand-written topology, and the map through its Axes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from cases import make_case
+from matplotlib.colors import to_hex
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path as MplPath
+
+from lotting import InputError, Scenario, load_case
+from lotting.charts import lot_colours, save_figure
+from lotting.evaluate import evaluate_lots
+from lotting.maps import (
+    NO_UNIT,
+    Boundaries,
+    label_point,
+    map_figure,
+    plot_map,
+    read_topojson,
+)
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example"
+
+# Quantized grid: x = 10 + 0.5 q, y = 50 + 0.25 q. Squares A (q 0..2) and B (q 2..4) share arc 0
+# (the edge q_x = 2), which B uses reversed (~0 = -1). C is a MultiPolygon: a square with a
+# square hole, and a triangle. Arcs are delta-encoded.
+TOPOLOGY = {
+    "type": "Topology",
+    "transform": {"scale": [0.5, 0.25], "translate": [10, 50]},
+    "arcs": [
+        [[2, 0], [0, 2]],  # 0: (2,0) → (2,2)
+        [[2, 2], [-2, 0], [0, -2], [2, 0]],  # 1: (2,2) → (0,2) → (0,0) → (2,0)
+        [[2, 0], [2, 0], [0, 2], [-2, 0]],  # 2: (2,0) → (4,0) → (4,2) → (2,2)
+        [[6, 0], [0, 4], [4, 0], [0, -4], [-4, 0]],  # 3: C's outer square, q 6..10, clockwise
+        [[7, 1], [0, 2], [2, 0], [0, -2], [-2, 0]],  # 4: C's hole, q 7..9
+        [[12, 0], [1, 0], [0, 1], [-1, -1]],  # 5: C's triangle
+    ],
+    "objects": {
+        "areas": {
+            "type": "GeometryCollection",
+            "geometries": [
+                {"type": "Polygon", "properties": {"NAME": "A", "code": "X1"}, "arcs": [[1, 0]]},
+                {"type": "Polygon", "properties": {"NAME": "B", "code": "X2"}, "arcs": [[2, -1]]},
+                {
+                    "type": "MultiPolygon",
+                    "properties": {"NAME": " C ", "code": "X3"},
+                    "arcs": [[[3], [4]], [[5]]],
+                },
+                {"type": "Point", "properties": {"NAME": "D"}, "coordinates": [1, 1]},
+                {"type": None, "properties": {"NAME": "E"}},
+            ],
+        }
+    },
+}
+
+
+def grid(*points: tuple[float, float]) -> np.ndarray:
+    """Real coordinates of quantized grid points."""
+    return np.array([(10 + 0.5 * x, 50 + 0.25 * y) for x, y in points])
+
+
+@pytest.fixture
+def topojson(tmp_path: Path) -> Path:
+    path = tmp_path / "areas.topojson"
+    path.write_text(json.dumps(TOPOLOGY))
+    return path
+
+
+def test_decodes_quantized_shared_and_reversed_arcs_exactly(topojson):
+    b = read_topojson(topojson, names=["A", "B", "C"])
+    assert isinstance(b, Boundaries) and b.name_property == "NAME" and b.file == str(topojson)
+    assert list(b) == ["A", "B", "C"]  # the Point and the null geometry are ignored
+    (a,) = b["A"]
+    np.testing.assert_array_equal(a[0], grid((2, 2), (0, 2), (0, 0), (2, 0), (2, 2)))
+    (square,) = b["B"]
+    np.testing.assert_array_equal(square[0], grid((2, 0), (4, 0), (4, 2), (2, 2), (2, 0)))
+    outer, triangle = b["C"]
+    np.testing.assert_array_equal(outer[0], grid((6, 0), (6, 4), (10, 4), (10, 0), (6, 0)))
+    np.testing.assert_array_equal(outer[1], grid((7, 1), (7, 3), (9, 3), (9, 1), (7, 1)))
+    np.testing.assert_array_equal(triangle[0], grid((12, 0), (13, 0), (13, 1), (12, 0)))
+    assert not a[0].flags.writeable
+
+
+def test_decodes_absolute_arcs_without_transform(tmp_path):
+    topology = {
+        "type": "Topology",
+        "arcs": [[[0.5, 1.5], [2.5, 1.5], [2.5, 3.0], [0.5, 1.5]]],
+        "objects": {"one": {"type": "Polygon", "properties": {"area": "T"}, "arcs": [[0]]}},
+    }
+    path = tmp_path / "plain.json"
+    path.write_text(json.dumps(topology))
+    b = read_topojson(path)  # no names: the 'area' property
+    np.testing.assert_array_equal(b["T"][0][0], [[0.5, 1.5], [2.5, 1.5], [2.5, 3.0], [0.5, 1.5]])
+
+
+def test_name_property_is_the_one_matching_the_names(topojson):
+    assert read_topojson(topojson, names=["X1", "X2", "Z"]).name_property == "code"
+    assert set(read_topojson(topojson, name_property="code")) == {"X1", "X2", "X3"}
+    with pytest.raises(InputError, match="'area' property"):
+        read_topojson(topojson)
+
+
+def test_area_property_wins_a_tie(tmp_path):
+    topology = json.loads(json.dumps(TOPOLOGY))
+    for geometry in topology["objects"]["areas"]["geometries"]:
+        geometry["properties"]["area"] = geometry["properties"]["NAME"]
+    path = tmp_path / "tied.topojson"
+    path.write_text(json.dumps(topology))
+    assert read_topojson(path, names=["A", "B", "C"]).name_property == "area"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (None, "does not exist"),
+        ("{not json", "is not JSON"),
+        ('{"type": "Topology", "objects": {}}', "no TopoJSON objects"),
+        ('{"type": "Topology", "arcs": [], "objects": {"o": {"type": "Point"}}}', "no Polygon"),
+        (json.dumps({**TOPOLOGY, "arcs": []}), "bad arcs"),
+    ],
+)
+def test_bad_files_raise_input_error_naming_the_file(tmp_path, text, message):
+    path = tmp_path / "bad.topojson"
+    if text is not None:
+        path.write_text(text)
+    with pytest.raises(InputError, match=message) as caught:
+        read_topojson(path, names=["A"])
+    assert caught.value.file == str(path)
+
+
+def test_no_property_matching_the_areas_is_an_input_error(topojson):
+    with pytest.raises(InputError, match="matches the contract's area names") as caught:
+        read_topojson(topojson, names=["Fife", "Moray"])
+    assert caught.value.file == str(topojson)
+
+
+def test_shipped_boundaries_are_exactly_the_contract_areas():
+    areas = set(pd.read_csv(EXAMPLE / "contract.csv")["area"])
+    b = read_topojson(EXAMPLE / "boundaries.topojson", names=areas)
+    assert b.name_property == "area"
+    assert set(b) == areas and len(b) == 32
+    assert b.missing(areas) == []
+
+
+def test_label_point_is_inside_a_concave_polygon():
+    u_shape = np.array([(0, 0), (3, 0), (3, 3), (2, 3), (2, 1), (1, 1), (1, 3), (0, 3), (0, 0)])
+    x, y = label_point((u_shape.astype(float),))
+    assert MplPath(u_shape).contains_point((x, y))
+    assert not (1 < x < 2 and y > 1)  # not in the notch
+
+
+# --- The map ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def evaluation(tmp_path):
+    """jobs in A, B (two units, lots 2 and 3) and C; care in A and B only."""
+    case = make_case(
+        tmp_path / "case",
+        [
+            ("U0", "jobs", "A", 100),
+            ("U1", "care", "A", 100),
+            ("U2", "jobs", "B", 300),
+            ("U3", "jobs", "B", 100),
+            ("U4", "care", "B", 100),
+            ("U5", "jobs", "C", 100),
+        ],
+        [("L1", "large", 10_000, "*", "*"), ("L2", "large", 10_000, "*", "*")],
+    )
+    return evaluate_lots(case, Scenario(), [[0, 1], [2, 4], [3, 5]])
+
+
+@pytest.fixture
+def boundaries(topojson):
+    return read_topojson(topojson, names=["A", "B", "C"])
+
+
+def shoelace(ring: np.ndarray) -> float:
+    """Signed area, positive when anticlockwise."""
+    x, y = ring[:, 0], ring[:, 1]
+    return float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2
+
+
+def area_patches(ax, area: str) -> list[PathPatch]:
+    return [p for p in ax.patches if p.get_gid() == area]
+
+
+def test_map_colours_each_area_by_its_lot_and_greys_absent_service(evaluation, boundaries):
+    ax = plot_map(evaluation, boundaries, service="care")
+    colours = lot_colours(3)
+    for area, face in (("A", colours[0]), ("B", colours[1]), ("C", NO_UNIT)):
+        (patch,) = area_patches(ax, area)
+        rings = sum(len(polygon) for polygon in boundaries[area])
+        assert list(patch.get_path().codes).count(MplPath.MOVETO) == rings
+        assert to_hex(patch.get_facecolor()) == face
+        assert not patch.get_hatch()
+    assert sorted(t.get_text() for t in ax.texts) == ["1", "2"]
+    assert ax.get_title() == "Lots for care"
+    assert ax.get_xticks().size == 0 and ax.get_yticks().size == 0
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["1: 200 · 2 bidders", "2: 400 · 2 bidders", "no unit of care"]
+    plt.close(ax.figure)
+
+
+def test_area_in_several_lots_takes_the_largest_and_is_hatched(evaluation, boundaries):
+    ax = plot_map(evaluation, boundaries, service="jobs")
+    colours = lot_colours(3)
+    (b,) = area_patches(ax, "B")
+    assert to_hex(b.get_facecolor()) == colours[1]  # lot 2 holds 300 of B's 400
+    assert b.get_hatch()
+    (c,) = area_patches(ax, "C")
+    assert to_hex(c.get_facecolor()) == colours[2] and not c.get_hatch()
+    labels = {t.get_gid(): t.get_text() for t in ax.texts}
+    assert labels == {"A": "1", "B": "2/3", "C": "3"}
+    assert "units in several lots" in [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(ax.figure)
+
+
+def test_map_holes_stay_empty_and_aspect_follows_latitude(evaluation, boundaries):
+    ax = plot_map(evaluation, boundaries, service="jobs")
+    (c,) = area_patches(ax, "C")
+    rings = c.get_path().to_polygons(closed_only=True)
+    signs = [np.sign(shoelace(r)) for r in rings]
+    assert signs == [1, -1, 1]  # exteriors anticlockwise (C's was not), the hole clockwise
+    south, north = ax.get_ylim()
+    assert ax.get_aspect() == pytest.approx(1 / np.cos(np.radians((south + north) / 2)))
+    plt.close(ax.figure)
+
+
+def test_map_names_areas_without_boundary_and_rejects_unknown_service(evaluation, boundaries):
+    ax = plot_map(evaluation, boundaries.select(["A", "B"]))
+    assert len(ax.patches) == 2
+    assert "Not on the map (no boundary): C" in [t.get_text() for t in ax.texts]
+    assert ax.get_title() == "Lots for all service lines"
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="no unit of service 'cooking'"):
+        plot_map(evaluation, boundaries, service="cooking")
+
+
+def test_map_draws_on_a_given_axes(evaluation, boundaries):
+    fig, ax = plt.subplots()
+    assert plot_map(evaluation, boundaries, ax=ax) is ax
+    plt.close(fig)
+
+
+def test_map_figure_has_a_panel_per_service_and_one_legend(evaluation, boundaries, tmp_path):
+    figure = map_figure(evaluation, boundaries)
+    assert [ax.get_title() for ax in figure.axes] == ["Lots for care", "Lots for jobs"]
+    assert all(ax.get_legend() is None for ax in figure.axes)
+    (legend,) = figure.legends
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts[:3] == ["1: 200 · 2 bidders", "2: 400 · 2 bidders", "3: 200 · 2 bidders"]
+    assert set(texts[3:]) == {"no unit of this service", "units in several lots"}
+    save_figure(figure.axes[0], tmp_path / "a.png")
+    save_figure(map_figure(evaluation, boundaries).axes[1], tmp_path / "b.png")
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+
+
+def test_example_map_has_every_area_with_all_its_polygons():
+    case = load_case(EXAMPLE / "contract.csv")
+    b = read_topojson(EXAMPLE / "boundaries.topojson", names=case.contract["area"])
+    by_service = case.contract.groupby("service").indices  # one lot per service line
+    evaluation = evaluate_lots(case, Scenario(), [list(g) for g in by_service.values()])
+    ax = plot_map(evaluation, b, service="peer_support")
+    assert len(ax.patches) == 32
+    for patch in ax.patches:
+        rings = sum(len(polygon) for polygon in b[patch.get_gid()])
+        assert list(patch.get_path().codes).count(MplPath.MOVETO) == rings
+    assert {to_hex(p.get_facecolor()) for p in ax.patches} == {lot_colours(2)[1]}
+    plt.close(ax.figure)
