@@ -1,31 +1,52 @@
-"""lotting: divide a public contract into lots that the real supplier market can bid for."""
+"""lotting: divide a public contract into lots that the real supplier market can bid for.
+
+>>> from lotting import load_case, Scenario, solve
+>>> case = load_case("data/example/contract.csv")  # doctest: +SKIP
+>>> plan = solve(case, Scenario(lot_cost=30_000, max_lots=8))  # doctest: +SKIP
+>>> plan.lots  # doctest: +SKIP
+"""
 
 from lotting.case import Case, load_case
+from lotting.charts import plot_frontier, plot_lots, plot_partners
+from lotting.division import read_assignment
 from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
 from lotting.evaluate import Evaluation, evaluate_division, evaluate_lots
 from lotting.frontier import frontier
+from lotting.maps import Boundaries, map_figure, plot_map, read_topojson
 from lotting.optimise import evaluate, solve
 from lotting.options import Option, build_options
-from lotting.plan import Plan
+from lotting.plan import Plan, compare
+from lotting.report import MarketReport, market_report
 from lotting.scenario import Scenario
 
 __all__ = [
+    "Boundaries",
     "Case",
     "Evaluation",
     "InfeasibleError",
     "InputError",
     "LottingError",
+    "MarketReport",
     "NoSolutionError",
     "Option",
     "Plan",
     "Scenario",
     "ScenarioError",
     "build_options",
+    "compare",
     "evaluate",
     "evaluate_division",
     "evaluate_lots",
     "frontier",
     "load_case",
+    "map_figure",
+    "market_report",
+    "plot_frontier",
+    "plot_lots",
+    "plot_map",
+    "plot_partners",
+    "read_assignment",
+    "read_topojson",
     "solve",
 ]
 __version__ = "0.1.0"

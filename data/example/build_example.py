@@ -210,6 +210,14 @@ def contract_rows(councils: list[dict[str, str]]) -> list[list[object]]:
     return rows
 
 
+def nhs_board_rows(
+    councils: list[dict[str, str]], contract: list[list[object]]
+) -> list[list[object]]:
+    """A current division to compare with: one lot per NHS board, both service lines together."""
+    board = {c["name"]: c["nhs_board"] for c in councils}
+    return [[row[0], board[str(row[2])]] for row in contract]
+
+
 def supplier_rows(councils: list[dict[str, str]]) -> list[list[object]]:
     """The fictional market: primes, regional SMEs, VCSEs and user-led organisations."""
     rows: list[list[object]] = []
@@ -327,6 +335,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         ([row[c] for c in adjacency_header] for row in adjacency),
     )
     (HERE / "boundaries.topojson").write_text(boundaries, encoding="utf-8", newline="\n")
+    write_csv(HERE / "nhs_boards.csv", ["unit", "lot"], nhs_board_rows(councils, contract))
     total = sum(int(row[3]) for row in contract)
     print(
         f"wrote {len(contract)} units worth £{total:,}, {len(suppliers)} suppliers, "
