@@ -27,6 +27,9 @@ from lotting.scenario import Scenario
 
 Var = pulp.LpVariable
 
+#: Contracts with more blocks than this get one coverage row per option and compact lot.
+AGGREGATE_FROM = 100
+
 
 @dataclass
 class LotModel:
@@ -36,6 +39,7 @@ class LotModel:
     blocks: list[Block]
     n_lots: int
     x: dict[tuple[int, int], Var]
+    y: dict[int, Var]
     z: dict[int, Var]
     candidates: list[Candidate]
     stats: dict[str, int] = field(default_factory=dict)
@@ -61,6 +65,19 @@ class LotModel:
         if any(not units for units in lots.values()):
             return None
         return list(lots.values())
+
+    def start(self, chosen: list[int], compact: list[list[int]]) -> dict[Var, float]:
+        """Values of x, y and z for a known division (chosen candidates, compact lots as block
+        lists), for the solver to start from; the other variables it completes itself."""
+        values: dict[Var, float] = {var: 0.0 for var in (*self.x.values(), *self.y.values())}
+        values.update({var: 0.0 for var in self.z.values()})
+        for c in chosen:
+            values[self.z[c]] = 1.0
+        for lot, group in enumerate(sorted(compact, key=min)):
+            values[self.y[lot]] = 1.0
+            for b in group:
+                values[self.x[b, lot]] = 1.0
+        return values
 
     @property
     def by_block(self) -> dict[int, list[int]]:
@@ -106,12 +123,16 @@ def build_model(
     candidates: Sequence[Candidate] = (),
     credited: Sequence[int] | None = None,
     exact_lots: int | None = None,
+    aggregate: bool | None = None,
 ) -> LotModel:
     """Build the MIP; options that can never be eligible are left out.
 
     ``candidates`` are the listed target lots; ``credited`` the target-held options whose reach and
     open value the compact lots must count (all of them when None, i.e. a purely compact model);
-    ``exact_lots`` asks for exactly that many lots (for the trade-off curve).
+    ``exact_lots`` asks for exactly that many lots (for the trade-off curve). ``aggregate``
+    writes an option's coverage in one row per lot instead of one per excluded area, service or
+    block: a weaker bound on compact lots, but far fewer rows (None: when the contract has more
+    than AGGREGATE_FROM blocks).
     """
     m = _Builder()
     n = len(blocks)
@@ -120,6 +141,7 @@ def build_model(
     values = [block.value for block in blocks]
     can = [[b for b, block in enumerate(blocks) if coverable(o, block)] for o in options]
     credit = set(range(len(options)) if credited is None else credited)
+    aggregate = n > AGGREGATE_FROM if aggregate is None else aggregate
     # Enumerated target-held options never need a compact lot: every lot they can hold is listed.
     viable = [
         o for o in range(len(options)) if can[o] and (o in credit or not options[o].has_target)
@@ -160,16 +182,22 @@ def build_model(
         for lot in range(min(max(ok) + 1, n_lots)):
             e[o, lot] = eo = m.var("e")
             m.add(eo <= y[lot])
-            for a in areas:
-                if a not in ok_areas and (a, lot) in area_in:
-                    m.add(eo + area_in[a, lot] <= 1)
-            for s in services:
-                if s not in ok_services and (s, lot) in service_in:
-                    m.add(eo + service_in[s, lot] <= 1)
-            for b in members[lot]:
-                rest = blocks[b].areas <= ok_areas and blocks[b].services <= ok_services
-                if b not in ok and rest:
-                    m.add(eo + x[b, lot] <= 1)
+            outside = [area_in[a, lot] for a in areas if a not in ok_areas and (a, lot) in area_in]
+            outside += [
+                service_in[s, lot]
+                for s in services
+                if s not in ok_services and (s, lot) in service_in
+            ]
+            outside += [
+                x[b, lot]
+                for b in members[lot]
+                if b not in ok and blocks[b].areas <= ok_areas and blocks[b].services <= ok_services
+            ]
+            if aggregate and len(outside) > 1:
+                m.add(pulp.lpSum(outside) <= len(outside) * (1 - eo))
+            else:
+                for var in outside:
+                    m.add(eo + var <= 1)
             mine = [b for b in can[o] if b >= lot]
             limit = option.value_limit / scale
             big_m = sum(values[b] / scale for b in mine) - limit
@@ -234,7 +262,7 @@ def build_model(
         "lots": n_lots,
         "candidates": len(candidates),
     }
-    return LotModel(m.prob, blocks, n_lots, x, z, list(candidates), stats)
+    return LotModel(m.prob, blocks, n_lots, x, y, z, list(candidates), stats)
 
 
 def _presence(

@@ -32,26 +32,46 @@ class SolverRun:
     name: str
 
 
-def run(problem: pulp.LpProblem, solver: str = "highs", time_limit: float | None = 60) -> SolverRun:
-    """Solve ``problem`` (a maximisation) with the named solver; ``time_limit`` None or 0 = none."""
+def run(
+    problem: pulp.LpProblem,
+    solver: str = "highs",
+    time_limit: float | None = 60,
+    start: dict[pulp.LpVariable, float] | None = None,
+) -> SolverRun:
+    """Solve ``problem`` (a maximisation) with the named solver; ``time_limit`` None or 0 = none.
+
+    ``start`` gives values of some variables of a feasible solution for the solver to begin with.
+    """
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver '{solver}'; expected one of {', '.join(SOLVERS)}")
     limit = float(time_limit) if time_limit else None
-    start = time.perf_counter()
+    began = time.perf_counter()
     if solver == "highs":
-        status, bound = _run_highs(problem, limit)
+        status, bound = _run_highs(problem, limit, start or {})
     else:
-        status, bound = _run_cbc(problem, limit)
-    return SolverRun(status, bound, time.perf_counter() - start, solver)
+        status, bound = _run_cbc(problem, limit, start or {})
+    return SolverRun(status, bound, time.perf_counter() - began, solver)
 
 
-def _run_highs(problem: pulp.LpProblem, limit: float | None) -> tuple[str, float | None]:
+def _run_highs(
+    problem: pulp.LpProblem, limit: float | None, start: dict[pulp.LpVariable, float]
+) -> tuple[str, float | None]:
     """HiGHS through highspy; status from the HiGHS model status, bound from its MIP info."""
     import highspy
+    import numpy as np
+
+    class StartedHiGHS(pulp.HiGHS):  # type: ignore[misc, valid-type]
+        """PuLP's HiGHS, handing HiGHS a (partial) starting solution before it runs."""
+
+        def callSolver(self, lp: pulp.LpProblem) -> None:
+            if start:
+                index = np.array([var.index for var in start], dtype=np.int32)
+                value = np.array(list(start.values()), dtype=np.float64)
+                lp.solverModel.setSolution(len(index), index, value)
+            lp.solverModel.run()
 
     options = {"mip_rel_gap": GAP_REL, "mip_abs_gap": GAP_ABS, "random_seed": 0}
-    cmd = pulp.HiGHS(msg=False, timeLimit=limit, **options)
-    problem.solve(cmd)
+    problem.solve(StartedHiGHS(msg=False, timeLimit=limit, **options))
     highs = problem.solverModel
     model_status = highs.getModelStatus()
     info = highs.getInfo()
@@ -76,12 +96,21 @@ def _cbc_command(**kwargs: object) -> pulp.LpSolver:
     raise RuntimeError("this PuLP has no CBC solver")
 
 
-def _run_cbc(problem: pulp.LpProblem, limit: float | None) -> tuple[str, float | None]:
+def _run_cbc(
+    problem: pulp.LpProblem, limit: float | None, start: dict[pulp.LpVariable, float]
+) -> tuple[str, float | None]:
     """CBC; status and gap from its log, as PuLP's mapping of "stopped" varies by version."""
+    for var, value in start.items():
+        var.setInitialValue(value)
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "cbc.log"
         cmd = _cbc_command(
-            msg=False, timeLimit=limit, gapRel=GAP_REL, gapAbs=GAP_ABS, logPath=str(log)
+            msg=False,
+            timeLimit=limit,
+            gapRel=GAP_REL,
+            gapAbs=GAP_ABS,
+            logPath=str(log),
+            warmStart=bool(start),
         )
         problem.solve(cmd)
         text = log.read_text(errors="replace") if log.exists() else ""

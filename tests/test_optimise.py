@@ -64,6 +64,14 @@ def test_mixed_listed_and_compact_target_lots(seed, tmp_path, monkeypatch):
     check_against_brute_force(case, scenario)
 
 
+@pytest.mark.parametrize("seed", SEEDS[::3])
+def test_aggregated_coverage_rows_match_brute_force(seed, tmp_path, monkeypatch):
+    """One coverage row per option and compact lot (used on large contracts) is exact too."""
+    monkeypatch.setattr("lotting.model.AGGREGATE_FROM", 0)
+    case, scenario = make(seed, tmp_path)
+    check_against_brute_force(case, scenario, enumerate_lots=seed % 2 == 0)
+
+
 @pytest.mark.parametrize("seed", SEEDS[::8])
 def test_cbc_matches_brute_force(seed, tmp_path):
     case, scenario = make(seed, tmp_path)

@@ -72,8 +72,8 @@ def test_stopped_by_time_limit_says_feasible_with_gap(case, monkeypatch):
 
     real = optimise.run
 
-    def stopped(problem, solver, limit):
-        result = real(problem, solver, limit)
+    def stopped(problem, solver, limit, start=None):
+        result = real(problem, solver, limit, start)
         return SolverRun("feasible", 99.0, result.seconds, result.name)
 
     monkeypatch.setattr(optimise, "run", stopped)
