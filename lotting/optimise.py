@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -74,8 +75,8 @@ def solve(
     objective = float(evaluation.metrics["objective"])
     if result.status == "optimal":
         gap: float | None = 0.0
-    elif result.bound is None:
-        gap = None
+    elif result.bound is None or not math.isfinite(result.bound):
+        gap = None  # the solver proved no bound before it stopped
     else:
         gap = max(0.0, result.bound - objective) / max(abs(objective), 1.0)
     return Plan(
