@@ -64,6 +64,10 @@ def enumerate_candidates(
     ``coverable[o]`` lists the blocks option o could hold alone (coverage and capacity).
     """
     cap = MAX_SETS_PER_OPTION if cap is None else cap
+    able: list[set[int]] = [set() for _ in blocks]
+    for o, held in enumerate(coverable):
+        for b in held:
+            able[b].add(o)
     seen: set[tuple[int, ...]] = set()
     candidates: list[Candidate] = []
     too_many: list[int] = []
@@ -79,7 +83,8 @@ def enumerate_candidates(
                 continue
             seen.add(subset)
             units = [u for b in subset for u in blocks[b].units]
-            check = judge.judge(units)
+            among = sorted(set.intersection(*(able[b] for b in subset)))
+            check = judge.judge(units, [judge.options[i] for i in among])
             if check.holders and not check.breaches:
                 candidates.append(Candidate(subset, check.value, check.holders))
     candidates.sort(key=lambda c: c.blocks)

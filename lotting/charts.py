@@ -65,7 +65,7 @@ def plot_lots(evaluation: Evaluation, ax: Axes | None = None) -> Axes:
     ]
     ax.legend(
         handles=handles,
-        title="Lot · value per year · bidders · user-led holders",
+        title="Lot · value per year · bidders · target holders",
         loc="upper left",
         bbox_to_anchor=(1.02, 1.0),
         fontsize=8,

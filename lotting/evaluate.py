@@ -9,7 +9,6 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 import pandas as pd
 
 from lotting.case import Case
@@ -84,11 +83,18 @@ class LotJudge:
         self.options = list(options) if options is not None else build_options(case, scenario)
         self.values = case.contract["value"].tolist()
         self.areas = case.contract["area"].tolist()
+        graph = case.adjacency
+        self.neighbours = {a: set(graph[a]) for a in graph} if graph is not None else None
 
-    def judge(self, lot: Collection[int]) -> LotCheck:
-        """Value, eligible options, target holders and broken rules of one lot."""
+    def judge(self, lot: Collection[int], among: Sequence[Option] | None = None) -> LotCheck:
+        """Value, eligible options, target holders and broken rules of one lot.
+
+        ``among``, when given, must hold every option that could be eligible (a speed-up for
+        callers that know which options cover the lot); the others are not tried.
+        """
         value = float(sum(self.values[u] for u in lot))
-        eligible = tuple(o for o in self.options if o.is_eligible(lot, self.values))
+        tried = self.options if among is None else among
+        eligible = tuple(o for o in tried if o.is_eligible(lot, self.values, value))
         holders = tuple(sorted({t for o in eligible for t in o.targets}))
         subs = {s for o in eligible for s, covers in o.chain_targets if not covers.isdisjoint(lot)}
         return LotCheck(
@@ -105,12 +111,25 @@ class LotJudge:
             out.append(f"value {value:,.0f} below min_lot_value {scenario.min_lot_value:,.0f}")
         if scenario.max_lot_value is not None and value > scenario.max_lot_value + slack:
             out.append(f"value {value:,.0f} above max_lot_value {scenario.max_lot_value:,.0f}")
-        graph = self.case.adjacency
-        if graph is not None:
-            pieces = nx.number_connected_components(graph.subgraph({self.areas[u] for u in lot}))
+        if self.neighbours is not None:
+            pieces = count_pieces({self.areas[u] for u in lot}, self.neighbours)
             if pieces > 1:
                 out.append(f"areas not connected ({pieces} separate pieces)")
         return tuple(out)
+
+
+def count_pieces(areas: set[str], neighbours: Mapping[str, set[str]]) -> int:
+    """Number of connected pieces the areas form through their neighbours (a plain search:
+    lots are small, and this runs for every candidate lot)."""
+    left, pieces = set(areas), 0
+    while left:
+        pieces += 1
+        stack = [left.pop()]
+        while stack:
+            found = neighbours[stack.pop()] & left
+            left -= found
+            stack.extend(found)
+    return pieces
 
 
 @dataclass(frozen=True)
@@ -178,7 +197,8 @@ def evaluate_lots(
     lot_of = {u: n for n, lot in enumerate(lots, start=1) for u in lot}
     assignment = contract[["unit", "service", "area", "value", "bundle"]].copy()
     assignment.insert(1, "lot", [lot_of[i] for i in range(len(contract))])
-    if any(label != number for number, label in zip(range(1, len(lots) + 1), labels, strict=True)):
+    numbers = range(1, len(lots) + 1)
+    if any(str(label) != str(n) for n, label in zip(numbers, labels, strict=True)):
         assignment["given_lot"] = [labels[lot_of[i] - 1] for i in range(len(contract))]
     n_lots = len(lots)
     reach = len(reached)

@@ -51,11 +51,17 @@ class Option:
             return self.capacity
         return min(self.capacity, self.own_capacity / self.own_share)
 
-    def is_eligible(self, units: Collection[int], values: Sequence[float]) -> bool:
-        """Exact DESIGN.md rule: can this option bid for a lot of these unit positions?"""
+    def is_eligible(
+        self, units: Collection[int], values: Sequence[float], total: float | None = None
+    ) -> bool:
+        """Exact DESIGN.md rule: can this option bid for a lot of these unit positions?
+
+        ``total``, the lot's value, may be passed when the caller already has it.
+        """
         if not units or not self.covers.issuperset(units):
             return False
-        total = sum(values[u] for u in units)
+        if total is None:
+            total = sum(values[u] for u in units)
         slack = TOLERANCE * max(1.0, total)
         if total > self.capacity + slack:
             return False

@@ -15,6 +15,7 @@ from lotting.scenario import Scenario
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
     from lotting.maps import Boundaries
 
@@ -111,6 +112,14 @@ class Plan:
         if self.boundaries is None:
             raise LottingError("no boundaries are known for this case, so no map can be drawn.")
         return plot_map(self.evaluation, self.boundaries, service=service, ax=ax)
+
+    def map_figure(self) -> Figure:
+        """The map.png figure: one map panel per service line, with a shared legend of lots."""
+        from lotting.maps import map_figure
+
+        if self.boundaries is None:
+            raise LottingError("no boundaries are known for this case, so no map can be drawn.")
+        return map_figure(self.evaluation, self.boundaries)
 
     def to_folder(
         self, path: str | Path, inputs: tuple[Path, ...] = (), timings: bool = False

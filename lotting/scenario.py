@@ -10,6 +10,17 @@ from typing import Any
 from lotting.errors import ScenarioError
 
 KINDS = ("user_led", "vcse", "sme", "large")
+#: Parameters stored as floats and as whole numbers, so 5000 and 5000.0 give the same plan.json.
+FLOATS = (
+    "lot_cost",
+    "reach_value",
+    "open_rate",
+    "max_sub_share",
+    "turnover_ratio",
+    "min_lot_value",
+    "max_lot_value",
+)
+INTEGERS = ("min_bidders", "max_lots", "max_consortium")
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,12 @@ class Scenario:
             kinds = tuple(k.strip() for k in kinds.split(",") if k.strip())
         object.__setattr__(self, "target_kinds", tuple(sorted(set(kinds))))
         self._check()
+        for name in FLOATS:
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, float(value))
+        for name in INTEGERS:
+            object.__setattr__(self, name, int(getattr(self, name)))
 
     def _check(self) -> None:
         """Reject values no scenario can mean, naming the parameter."""
