@@ -23,6 +23,10 @@ from lotting.scenario import Scenario
 from lotting.solver import run
 from lotting.warmstart import greedy_start
 
+#: Models with more variables than this skip HiGHS's presolve (measured: on a 150-unit contract
+#: presolve alone took 35 s of a 60 s limit, and without it the root bound came at 25 s).
+PRESOLVE_UP_TO = 20_000
+
 
 def solve(
     case: Case,
@@ -60,7 +64,8 @@ def solve(
     judge = LotJudge(case, scenario, options)
     start = greedy_start(judge, blocks, listed) if exact_lots is None else None
     remaining = time_limit and max(1.0, time_limit - (time.perf_counter() - began))
-    result = run(model.problem, solver, remaining, model.start(*start) if start else None)
+    presolve = model.stats["variables"] <= PRESOLVE_UP_TO
+    result = run(model.problem, solver, remaining, model.start(*start) if start else None, presolve)
     if result.status == "infeasible":
         raise InfeasibleError([_generic_reason(case, scenario, exact_lots)])
     division = model.division() if result.status != "no_solution" else None

@@ -37,24 +37,30 @@ def run(
     solver: str = "highs",
     time_limit: float | None = 60,
     start: dict[pulp.LpVariable, float] | None = None,
+    presolve: bool = True,
 ) -> SolverRun:
     """Solve ``problem`` (a maximisation) with the named solver; ``time_limit`` None or 0 = none.
 
-    ``start`` gives values of some variables of a feasible solution for the solver to begin with.
+    ``start`` gives values of some variables of a feasible solution for the solver to begin with;
+    ``presolve=False`` skips HiGHS's presolve, which on very large models can take most of the
+    time limit before the first bound.
     """
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver '{solver}'; expected one of {', '.join(SOLVERS)}")
     limit = float(time_limit) if time_limit else None
     began = time.perf_counter()
     if solver == "highs":
-        status, bound = _run_highs(problem, limit, start or {})
+        status, bound = _run_highs(problem, limit, start or {}, presolve)
     else:
         status, bound = _run_cbc(problem, limit, start or {})
     return SolverRun(status, bound, time.perf_counter() - began, solver)
 
 
 def _run_highs(
-    problem: pulp.LpProblem, limit: float | None, start: dict[pulp.LpVariable, float]
+    problem: pulp.LpProblem,
+    limit: float | None,
+    start: dict[pulp.LpVariable, float],
+    presolve: bool = True,
 ) -> tuple[str, float | None]:
     """HiGHS through highspy; status from the HiGHS model status, bound from its MIP info."""
     import highspy
@@ -70,7 +76,12 @@ def _run_highs(
                 lp.solverModel.setSolution(len(index), index, value)
             lp.solverModel.run()
 
-    options = {"mip_rel_gap": GAP_REL, "mip_abs_gap": GAP_ABS, "random_seed": 0}
+    options = {
+        "mip_rel_gap": GAP_REL,
+        "mip_abs_gap": GAP_ABS,
+        "random_seed": 0,
+        "presolve": "on" if presolve else "off",
+    }
     problem.solve(StartedHiGHS(msg=False, timeLimit=limit, **options))
     highs = problem.solverModel
     model_status = highs.getModelStatus()

@@ -72,6 +72,14 @@ def test_aggregated_coverage_rows_match_brute_force(seed, tmp_path, monkeypatch)
     check_against_brute_force(case, scenario, enumerate_lots=seed % 2 == 0)
 
 
+@pytest.mark.parametrize("seed", SEEDS[1::5])
+def test_without_presolve_matches_brute_force(seed, tmp_path, monkeypatch):
+    """Large models skip HiGHS's presolve; the answer must not change."""
+    monkeypatch.setattr("lotting.optimise.PRESOLVE_UP_TO", 0)
+    case, scenario = make(seed, tmp_path)
+    check_against_brute_force(case, scenario)
+
+
 @pytest.mark.parametrize("seed", SEEDS[::8])
 def test_cbc_matches_brute_force(seed, tmp_path):
     case, scenario = make(seed, tmp_path)
