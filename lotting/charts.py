@@ -30,6 +30,8 @@ def plot_lots(evaluation: Evaluation, ax: Axes | None = None) -> Axes:
     """Areas (rows) × service lines (columns), each unit coloured by its lot and labelled with it.
 
     The legend gives each lot's value, bidders and target holders.
+
+    >>> ax = plot_lots(solve(case, Scenario()).evaluation)  # doctest: +SKIP
     """
     units = evaluation.assignment
     lots = evaluation.lots
@@ -312,6 +314,8 @@ def plot_frontier(df: pd.DataFrame, ax: Axes | None = None) -> Axes:
     (infeasible, or no solution in time) are left out and their k named in the legend. Each
     reach point is labelled with k. When every overhead is the same (lot cost 0), k is on x.
     Returns the main (reach) Axes; the open-value Axes is its twin.
+
+    >>> ax = plot_frontier(frontier(case, Scenario(max_lots=8)))  # doctest: +SKIP
     """
     status = df["status"].astype(str)
     values = df[["overhead", "reach", "open_value"]].apply(pd.to_numeric, errors="coerce")

@@ -12,6 +12,10 @@ def read_assignment(path: str | Path, case: Case) -> dict[str, str]:
     """Read ``unit, lot`` rows (e.g. split's assignment.csv) as unit → lot label.
 
     Every contract unit must appear exactly once; missing, repeated and unknown units are named.
+
+    >>> current = read_assignment("data/example/nhs_boards.csv", case)  # doctest: +SKIP
+    >>> current["EMP-S12000033"]  # doctest: +SKIP
+    'Grampian'
     """
     file = str(path)
     df = read_table(Path(path), ("unit", "lot"))

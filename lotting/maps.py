@@ -303,6 +303,8 @@ def map_figure(evaluation: Evaluation, boundaries: Boundaries) -> Figure:
 
     Save it with ``lotting.charts.save_figure(figure.axes[0], path)``: any of its Axes saves
     the whole figure.
+
+    >>> figure = map_figure(plan.evaluation, case.boundaries)  # doctest: +SKIP
     """
     services = sorted(evaluation.assignment["service"].unique())
     width, height = _panel_size(boundaries)

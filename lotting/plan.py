@@ -100,13 +100,19 @@ class Plan:
         )
 
     def plot(self, ax: Axes | None = None) -> Axes:
-        """Chart of the lot allocation: areas × services coloured by lot."""
+        """Chart of the lot allocation: areas × services coloured by lot.
+
+        >>> plan.plot().figure.savefig("lots.png")  # doctest: +SKIP
+        """
         from lotting.charts import plot_lots
 
         return plot_lots(self.evaluation, ax=ax)
 
     def plot_map(self, ax: Axes | None = None, service: str | None = None) -> Axes:
-        """Map of the lots on the case's boundaries (one service line, or all when None)."""
+        """Map of the lots on the case's boundaries (one service line, or all when None).
+
+        >>> plan.plot_map(service="peer_support")  # doctest: +SKIP
+        """
         from lotting.maps import plot_map
 
         if self.boundaries is None:
@@ -114,7 +120,10 @@ class Plan:
         return plot_map(self.evaluation, self.boundaries, service=service, ax=ax)
 
     def map_figure(self) -> Figure:
-        """The map.png figure: one map panel per service line, with a shared legend of lots."""
+        """The map.png figure: one map panel per service line, with a shared legend of lots.
+
+        >>> plan.map_figure().savefig("map.png")  # doctest: +SKIP
+        """
         from lotting.maps import map_figure
 
         if self.boundaries is None:

@@ -69,7 +69,10 @@ class MarketReport:
 
 
 def market_report(case: Case, scenario: Scenario) -> MarketReport:
-    """Check the market of a case under a scenario: coverage, stranded targets, partner graph."""
+    """Check the market of a case under a scenario: coverage, stranded targets, partner graph.
+
+    >>> print(market_report(case, Scenario()).to_text())  # doctest: +SKIP
+    """
     options = build_options(case, scenario)
     cover = coverage(case)
     cap = capacities(case, scenario)
