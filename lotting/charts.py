@@ -65,21 +65,26 @@ def plot_lots(evaluation: Evaluation, ax: Axes | None = None) -> Axes:
         )
         for r in lots.itertuples()
     ]
-    ax.legend(
-        handles=handles,
-        title="Lot · value per year · bidders · target holders",
-        loc="upper left",
-        bbox_to_anchor=(1.02, 1.0),
-        fontsize=8,
-        title_fontsize=8,
-        frameon=False,
-    )
+    side_legend(ax, handles, "Lot · value per year · bidders · target holders")
     m = evaluation.metrics
     ax.set_title(
         f"{m['n_lots']} lots · reach {m['reach']} · open value {m['open_value']:,.0f} "
         f"of {m['total_value']:,.0f} per year"
     )
     return ax
+
+
+def side_legend(ax: Axes, handles: list, title: str, x: float = 1.02) -> None:
+    """A small frameless legend to the right of the Axes, the same in every chart."""
+    ax.legend(
+        handles=handles,
+        title=title,
+        loc="upper left",
+        bbox_to_anchor=(x, 1.0),
+        fontsize=8,
+        title_fontsize=8,
+        frameon=False,
+    )
 
 
 def _lot_label(lot: int, value: float, bidders: int, holders: str) -> str:
@@ -192,15 +197,7 @@ def plot_partners(case: Case, ax: Axes | None = None) -> Axes:
             label=f"subcontract, prime → sub ({n_subcontracts})",
         ),
     ]
-    ax.legend(
-        handles=handles,
-        title="Organisations and links",
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
-        fontsize=8,
-        title_fontsize=8,
-        frameon=False,
-    )
+    side_legend(ax, handles, "Organisations and links", x=1.01)
     ax.set_title(
         f"Partner graph: {n} organisations, {n_consortia} consortium and "
         f"{n_subcontracts} subcontract links"

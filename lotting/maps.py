@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
-from lotting.charts import lot_colours
+from lotting.charts import lot_colours, side_legend
 from lotting.errors import InputError
 from lotting.evaluate import Evaluation
 
@@ -286,15 +286,7 @@ def plot_map(
         handles = _legend_handles(evaluation, colours, shown_lots)
         absent = "in the contract" if service is None else "of " + service.replace("_", " ")
         handles += _key_handles(lots_of, boundaries, f"no unit {absent}")
-        ax.legend(
-            handles=handles,
-            title="Lot · value per year · bidders",
-            loc="upper left",
-            bbox_to_anchor=(1.02, 1.0),
-            fontsize=8,
-            title_fontsize=8,
-            frameon=False,
-        )
+        side_legend(ax, handles, "Lot · value per year · bidders")
     return ax
 
 
