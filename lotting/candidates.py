@@ -9,7 +9,7 @@ to list is left to the compact part of the model instead.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lotting.blocks import Block
@@ -30,9 +30,26 @@ class Candidate:
 
 
 def block_sets(
-    blocks: Sequence[Block], allowed: Sequence[int], limit: float, cap: int
+    blocks: Sequence[Block],
+    allowed: Sequence[int],
+    limit: float,
+    cap: int,
+    neighbours: Mapping[int, set[int]] | None = None,
 ) -> list[tuple[int, ...]] | None:
-    """Every non-empty set of the allowed blocks worth at most ``limit``; None if more than cap."""
+    """Every non-empty set of the allowed blocks worth at most ``limit``; None if more than cap.
+
+    With ``neighbours`` (block adjacency), only sets connected through it: a lot whose blocks
+    are not connected cannot have connected areas, so nothing feasible is lost.
+
+    >>> from lotting.blocks import Block
+    >>> b = [Block((i,), (1.0,), 1.0, frozenset({str(i)}), frozenset({"s"}), "") for i in range(3)]
+    >>> sorted(block_sets(b, [0, 1, 2], 2.0, 100))
+    [(0,), (0, 1), (0, 2), (1,), (1, 2), (2,)]
+    >>> sorted(block_sets(b, [0, 1, 2], 2.0, 100, {0: {1}, 1: {0, 2}, 2: {1}}))
+    [(0,), (0, 1), (1,), (1, 2), (2,)]
+    """
+    if neighbours is not None:
+        return _connected_sets(blocks, allowed, limit, cap, neighbours)
     allowed = sorted(allowed, key=lambda b: blocks[b].value)
     slack = TOLERANCE * max(1.0, limit)
     found: list[tuple[int, ...]] = []
@@ -52,6 +69,58 @@ def block_sets(
     return found
 
 
+def _connected_sets(
+    blocks: Sequence[Block],
+    allowed: Sequence[int],
+    limit: float,
+    cap: int,
+    neighbours: Mapping[int, set[int]],
+) -> list[tuple[int, ...]] | None:
+    """Connected sets of the allowed blocks worth at most ``limit``, each found once.
+
+    Wernicke's ESU enumeration: each set is grown from its smallest block, only through blocks
+    beyond it that are not next to a block already passed over.
+    """
+    inside = set(allowed)
+    near = {b: neighbours.get(b, set()) & inside for b in inside}
+    slack = TOLERANCE * max(1.0, limit)
+    found: list[tuple[int, ...]] = []
+    for root in sorted(inside):
+        if blocks[root].value > limit + slack:
+            continue
+        beyond = sorted(u for u in near[root] if u > root)
+        stack = [((root,), {root} | near[root], beyond, blocks[root].value)]
+        found.append((root,))
+        while stack:
+            chosen, seen, extension, total = stack.pop()
+            extension = list(extension)
+            while extension:
+                w = extension.pop()
+                value = total + blocks[w].value
+                if value > limit + slack:
+                    continue
+                fresh = sorted(u for u in near[w] if u > root and u not in seen)
+                subset = (*chosen, w)
+                found.append(tuple(sorted(subset)))
+                if len(found) > cap:
+                    return None
+                stack.append((subset, seen | set(fresh), extension + fresh, value))
+    return found
+
+
+def block_neighbours(blocks: Sequence[Block], areas: Mapping[str, set[str]]) -> dict[int, set[int]]:
+    """Blocks that share an area or hold neighbouring areas."""
+    holding: dict[str, set[int]] = {}
+    for b, block in enumerate(blocks):
+        for area in block.areas:
+            holding.setdefault(area, set()).add(b)
+    out: dict[int, set[int]] = {}
+    for b, block in enumerate(blocks):
+        near = {a for area in block.areas for a in (area, *areas.get(area, ()))}
+        out[b] = {c for a in near for c in holding.get(a, ())} - {b}
+    return out
+
+
 def enumerate_candidates(
     judge: LotJudge,
     blocks: Sequence[Block],
@@ -68,13 +137,14 @@ def enumerate_candidates(
     for o, held in enumerate(coverable):
         for b in held:
             able[b].add(o)
+    near = None if judge.neighbours is None else block_neighbours(blocks, judge.neighbours)
     seen: set[tuple[int, ...]] = set()
     candidates: list[Candidate] = []
     too_many: list[int] = []
     for o, option in enumerate(judge.options):
         if not option.has_target or not coverable[o]:
             continue
-        sets = block_sets(blocks, coverable[o], option.value_limit, cap)
+        sets = block_sets(blocks, coverable[o], option.value_limit, cap, near)
         if sets is None:
             too_many.append(o)
             continue

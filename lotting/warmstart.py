@@ -15,8 +15,8 @@ from lotting.blocks import Block
 from lotting.candidates import Candidate
 from lotting.evaluate import LotJudge, objective
 
-#: At most this many candidate lots are tried, best first.
-MAX_TRIED = 3000
+#: Candidate lots judged exactly per step, best first by what they could add.
+BATCH = 40
 
 
 def greedy_start(
@@ -27,60 +27,83 @@ def greedy_start(
 ) -> tuple[list[int], list[list[int]]] | None:
     """Chosen candidates and plain lots (block lists) forming a feasible division, or None.
 
-    Starts from the remaining blocks split into connected pieces, then adds candidate lots, best
-    first, whenever what is left still makes feasible plain lots and the objective improves.
+    Starts from the remaining blocks split into connected pieces. Each step ranks the candidate
+    lots that fit in what is left by what they could add (new target holders, open value), judges
+    the best few exactly (counting the plain lots the rest then needs) and keeps the best one, as
+    long as the objective improves.
     """
     deadline = time.perf_counter() + seconds
     scenario = judge.scenario
-    rest = set(range(len(blocks)))
-    plain = _plain_lots(judge, blocks, rest)
+    plain_lots = _PlainLots(judge, blocks)
+    rest = frozenset(range(len(blocks)))
+    plain = plain_lots(rest)
     if plain is None or len(plain) > scenario.max_lots:
         return None
     chosen: list[int] = []
     holders: set[str] = set()
     open_value = 0.0
     best = objective(scenario, 0, 0.0, len(plain))
-
-    def gain(c: Candidate) -> float:
-        return (
-            scenario.open_rate * c.value + scenario.reach_value * len(c.holders) - scenario.lot_cost
+    pool = [
+        c
+        for c, candidate in enumerate(candidates)
+        if scenario.open_rate * candidate.value + scenario.reach_value * len(candidate.holders)
+        > scenario.lot_cost
+    ]
+    while time.perf_counter() < deadline:
+        ranked = sorted(
+            (
+                -scenario.reach_value * len(set(candidates[c].holders) - holders)
+                - scenario.open_rate * candidates[c].value,
+                c,
+            )
+            for c in pool
+            if rest.issuperset(candidates[c].blocks)
         )
-
-    order = sorted(range(len(candidates)), key=lambda c: (-gain(candidates[c]), c))
-    for c in order[:MAX_TRIED]:
-        if time.perf_counter() > deadline or gain(candidates[c]) <= 0:
+        step = None
+        for _, c in ranked[:BATCH]:
+            left = rest - set(candidates[c].blocks)
+            pieces = plain_lots(left)
+            if pieces is None or len(chosen) + 1 + len(pieces) > scenario.max_lots:
+                continue
+            reach = len(holders | set(candidates[c].holders))
+            value = objective(
+                scenario, reach, open_value + candidates[c].value, len(chosen) + 1 + len(pieces)
+            )
+            if value > best:
+                best, step = value, (c, left, pieces)
+        if step is None:
             break
-        lot = set(candidates[c].blocks)
-        if not lot <= rest:
-            continue
-        pieces = _plain_lots(judge, blocks, rest - lot)
-        if pieces is None or len(chosen) + 1 + len(pieces) > scenario.max_lots:
-            continue
-        reach = len(holders | set(candidates[c].holders))
-        value = objective(
-            scenario, reach, open_value + candidates[c].value, len(chosen) + 1 + len(pieces)
-        )
-        if value > best:
-            best, rest, plain = value, rest - lot, pieces
-            chosen.append(c)
-            holders |= set(candidates[c].holders)
-            open_value += candidates[c].value
+        c, rest, plain = step
+        chosen.append(c)
+        holders |= set(candidates[c].holders)
+        open_value += candidates[c].value
     return chosen, plain
 
 
-def _plain_lots(judge: LotJudge, blocks: Sequence[Block], rest: set[int]) -> list[list[int]] | None:
+class _PlainLots:
     """The remaining blocks as feasible lots: one per connected piece of areas, or, where a
-    piece breaks a rule (too big for enough bidders), the piece cut into feasible chunks."""
-    lots = []
-    for piece in _pieces(judge, blocks, rest):
-        if _feasible(judge, blocks, piece):
-            lots.append(piece)
-            continue
-        chunks = _chunks(judge, blocks, piece)
-        if chunks is None:
-            return None
-        lots += chunks
-    return sorted(lots, key=min)
+    piece breaks a rule (too big for enough bidders), the piece cut into feasible chunks.
+    Pieces recur from step to step, so each is judged once."""
+
+    def __init__(self, judge: LotJudge, blocks: Sequence[Block]) -> None:
+        self.judge, self.blocks = judge, blocks
+        self.known: dict[frozenset[int], list[list[int]] | None] = {}
+
+    def __call__(self, rest: frozenset[int]) -> list[list[int]] | None:
+        lots = []
+        for piece in _pieces(self.judge, self.blocks, set(rest)):
+            key = frozenset(piece)
+            if key not in self.known:
+                self.known[key] = (
+                    [piece]
+                    if _feasible(self.judge, self.blocks, piece)
+                    else _chunks(self.judge, self.blocks, piece)
+                )
+            found = self.known[key]
+            if found is None:
+                return None
+            lots += found
+        return sorted(lots, key=min)
 
 
 def _feasible(judge: LotJudge, blocks: Sequence[Block], group: Sequence[int]) -> bool:
