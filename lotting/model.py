@@ -14,7 +14,7 @@ option's reach, and per block elsewhere. Contiguity is a single-commodity flow f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -47,13 +47,14 @@ class LotModel:
     def division(self) -> list[list[int]] | None:
         """Unit positions per lot from the solver's values, or None unless a full partition."""
         lots: dict[tuple[str, int], list[int]] = {}
+        taken: dict[int, list[int]] = {}
         for c, var in self.z.items():
             if (var.value() or 0.0) > 0.5:
                 lots[("candidate", c)] = []
+                for b in self.candidates[c].blocks:
+                    taken.setdefault(b, []).append(c)
         for b, block in enumerate(self.blocks):
-            chosen = [
-                ("candidate", c) for c in self.by_block.get(b, ()) if ("candidate", c) in lots
-            ]
+            chosen = [("candidate", c) for c in taken.get(b, ())]
             chosen += [
                 ("compact", lot)
                 for lot in range(min(b + 1, self.n_lots))
@@ -78,15 +79,6 @@ class LotModel:
             for b in group:
                 values[self.x[b, lot]] = 1.0
         return values
-
-    @property
-    def by_block(self) -> dict[int, list[int]]:
-        """Candidates containing each block."""
-        out: dict[int, list[int]] = {}
-        for c, candidate in enumerate(self.candidates):
-            for b in candidate.blocks:
-                out.setdefault(b, []).append(c)
-        return out
 
 
 def coverable(option: Option, block: Block) -> bool:
@@ -159,15 +151,15 @@ def build_model(
     members = {lot: range(lot, n) for lot in lots}
     for b in range(n):
         compact = [x[b, lot] for lot in range(min(b + 1, n_lots))]
-        m.add(pulp.lpSum(compact + in_candidates.get(b, [])) == 1)
-    all_lots = pulp.lpSum(list(y.values()) + list(z.values()))
+        m.add(_total(compact + in_candidates.get(b, [])) == 1)
+    all_lots = _total([*y.values(), *z.values()])
     m.add(all_lots <= scenario.max_lots if exact_lots is None else all_lots == exact_lots)
     for lot in lots:
-        m.add(y[lot] <= pulp.lpSum(x[b, lot] for b in members[lot]))
+        m.add(y[lot] <= _total(x[b, lot] for b in members[lot]))
         for b in members[lot]:
             m.add(x[b, lot] <= y[lot])
             if lot >= 1:
-                m.add(x[b, lot] <= pulp.lpSum(x[v, lot - 1] for v in range(lot - 1, b)))
+                m.add(x[b, lot] <= _total(x[v, lot - 1] for v in range(lot - 1, b)))
 
     areas = sorted({a for block in blocks for a in block.areas})
     services = sorted({s for block in blocks for s in block.services})
@@ -194,7 +186,7 @@ def build_model(
                 if b not in ok and blocks[b].areas <= ok_areas and blocks[b].services <= ok_services
             ]
             if aggregate and len(outside) > 1:
-                m.add(pulp.lpSum(outside) <= len(outside) * (1 - eo))
+                m.add(_total(outside) <= len(outside) * (1 - eo))
             else:
                 for var in outside:
                     m.add(eo + var <= 1)
@@ -202,7 +194,7 @@ def build_model(
             limit = option.value_limit / scale
             big_m = sum(values[b] / scale for b in mine) - limit
             if big_m > 0:
-                load = pulp.lpSum(values[b] / scale * x[b, lot] for b in mine)
+                load = _linear((x[b, lot], values[b] / scale) for b in mine)
                 m.add(load <= limit + big_m * (1 - eo))
             if option.own_share > 0:
                 coef = {
@@ -211,13 +203,12 @@ def build_model(
                 }
                 big_m = sum(c for c in coef.values() if c > 0)
                 if big_m > 0:
-                    m.add(pulp.lpSum(c * x[b, lot] for b, c in coef.items()) <= big_m * (1 - eo))
+                    own = _linear((x[b, lot], c) for b, c in coef.items())
+                    m.add(own <= big_m * (1 - eo))
 
     for lot in lots:
-        m.add(
-            pulp.lpSum(e[o, lot] for o in viable if (o, lot) in e) >= scenario.min_bidders * y[lot]
-        )
-        lot_value = pulp.lpSum(values[b] / scale * x[b, lot] for b in members[lot])
+        m.add(_total(e[o, lot] for o in viable if (o, lot) in e) >= scenario.min_bidders * y[lot])
+        lot_value = _linear((x[b, lot], values[b] / scale) for b in members[lot])
         if scenario.min_lot_value is not None:
             m.add(lot_value >= scenario.min_lot_value / scale * y[lot])
         if scenario.max_lot_value is not None:
@@ -225,15 +216,20 @@ def build_model(
 
     # Reach: a target supplier counts once it holds an eligible option for some lot.
     reach = []
-    listed = {t for candidate in candidates for t in candidate.holders}
-    for t in sorted({t for o in viable if o in credit for t in options[o].targets} | listed):
+    holding: dict[str, list[Var]] = {}
+    for (o, _), eo in e.items():
+        if o in credit:
+            for t in options[o].targets:
+                holding.setdefault(t, []).append(eo)
+    for c, candidate in enumerate(candidates):
+        for t in candidate.holders:
+            holding.setdefault(t, []).append(z[c])
+    for t in sorted(holding):
         reach.append(r := m.var("r", pulp.LpContinuous))
-        held = [eo for (o, _), eo in e.items() if o in credit and t in options[o].targets]
-        held += [z[c] for c, candidate in enumerate(candidates) if t in candidate.holders]
-        m.add(r <= pulp.lpSum(held))
+        m.add(r <= _total(holding[t]))
 
     # Open value: block b counts in lot l when a target-held option covering b is eligible there.
-    opened = [candidate.value * z[c] for c, candidate in enumerate(candidates)]
+    opened = [(z[c], candidate.value) for c, candidate in enumerate(candidates)]
     for (b, lot), xb in x.items():
         held = [
             e[o, lot]
@@ -241,18 +237,18 @@ def build_model(
             if o in credit and options[o].has_target and b in can[o] and (o, lot) in e
         ]
         if held:
-            opened.append(values[b] * (q := m.var("q", pulp.LpContinuous)))
+            opened.append((q := m.var("q", pulp.LpContinuous), values[b]))
             m.add(q <= xb)
-            m.add(q <= pulp.lpSum(held))
+            m.add(q <= _total(held))
 
     if adjacency is not None:
         _contiguity(m, adjacency.subgraph(areas), area_in, y, lots)
 
-    m.prob += (
-        scenario.reach_value * pulp.lpSum(reach)
-        + scenario.open_rate * pulp.lpSum(opened)
-        - scenario.lot_cost * pulp.lpSum(list(y.values()) + list(z.values()))
-    )
+    gains: dict[Var, float] = dict.fromkeys([*y.values(), *z.values()], -scenario.lot_cost)
+    for var, value in opened:
+        gains[var] = gains.get(var, 0.0) + scenario.open_rate * value
+    gains.update({r: scenario.reach_value for r in reach})
+    m.prob.setObjective(_linear(gains.items()))
     stats = {
         "variables": m.count,
         "constraints": m.rows,
@@ -263,6 +259,17 @@ def build_model(
         "candidates": len(candidates),
     }
     return LotModel(m.prob, blocks, n_lots, x, y, z, list(candidates), stats)
+
+
+def _linear(terms: Iterable[tuple[Var, float]]) -> pulp.LpAffineExpression:
+    """A linear expression from (variable, coefficient) pairs, each variable once, built in one
+    go (summing products term by term is the slowest part of building a large model)."""
+    return pulp.LpAffineExpression(list(terms))
+
+
+def _total(variables: Iterable[Var]) -> pulp.LpAffineExpression:
+    """The sum of distinct variables."""
+    return _linear((var, 1.0) for var in variables)
 
 
 def _presence(
@@ -281,7 +288,7 @@ def _presence(
             if not holding:
                 continue
             p = present[key, lot] = m.var("p")
-            m.add(p <= pulp.lpSum(x[b, lot] for b in holding))
+            m.add(p <= _total(x[b, lot] for b in holding))
             for b in holding:
                 m.add(x[b, lot] <= p)
     return present
@@ -301,7 +308,7 @@ def _contiguity(
             continue
         big = len(here) - 1
         root = {a: m.var("root") for a in here}
-        m.add(pulp.lpSum(root.values()) == y[lot])
+        m.add(_total(root.values()) == y[lot])
         flow: dict[tuple[str, str], Var] = {}
         for a, b in graph.subgraph(here).edges:
             for s, t in ((a, b), (b, a)):
@@ -310,6 +317,6 @@ def _contiguity(
                 m.add(f <= big * area_in[t, lot])
         for a in here:
             m.add(root[a] <= area_in[a, lot])
-            inflow = pulp.lpSum(f for (_, t), f in flow.items() if t == a)
-            outflow = pulp.lpSum(f for (s, _), f in flow.items() if s == a)
+            inflow = _total(f for (_, t), f in flow.items() if t == a)
+            outflow = _total(f for (s, _), f in flow.items() if s == a)
             m.add(inflow - outflow >= area_in[a, lot] - len(here) * root[a])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import networkx as nx
@@ -62,21 +63,33 @@ def solve(
         scenario, options, blocks, case.adjacency, listed, credited, exact_lots=exact_lots
     )
     judge = LotJudge(case, scenario, options)
-    start = greedy_start(judge, blocks, listed) if exact_lots is None else None
+    start = None
+    if exact_lots is None:
+        start = greedy_start(judge, blocks, listed, _greedy_seconds(time_limit))
     remaining = time_limit and max(1.0, time_limit - (time.perf_counter() - began))
     presolve = model.stats["variables"] <= PRESOLVE_UP_TO
     result = run(model.problem, solver, remaining, model.start(*start) if start else None, presolve)
     if result.status == "infeasible":
         raise InfeasibleError([_generic_reason(case, scenario, exact_lots)])
     division = model.division() if result.status != "no_solution" else None
-    if division is None:
+    evaluation = None
+    if division is not None:
+        evaluation = evaluate_lots(case, scenario, division, options)
+        if evaluation.breaches:
+            raise LottingError(
+                "internal error: the solver's division breaks the scenario's rules "
+                f"({'; '.join(evaluation.breaches)}); please report this with the input files."
+            )
+    if start is not None and result.status != "optimal":
+        # Stopped early: the solver may not have kept the start; never return less than it.
+        greedy = evaluate_lots(case, scenario, _start_division(start, listed, blocks), options)
+        if evaluation is None or (
+            greedy.metrics["objective"] > evaluation.metrics["objective"] and greedy.feasible
+        ):
+            evaluation = greedy
+            result = replace(result, status="feasible")
+    if evaluation is None:
         raise NoSolutionError(time.perf_counter() - began)
-    evaluation = evaluate_lots(case, scenario, division, options)
-    if evaluation.breaches:
-        raise LottingError(
-            "internal error: the solver's division breaks the scenario's rules "
-            f"({'; '.join(evaluation.breaches)}); please report this with the input files."
-        )
     objective = float(evaluation.metrics["objective"])
     if result.status == "optimal":
         gap: float | None = 0.0
@@ -122,6 +135,20 @@ def _listed(
         return [], None
     can = [[b for b, block in enumerate(blocks) if coverable(o, block)] for o in options]
     return enumerate_candidates(LotJudge(case, scenario, options), blocks, can)
+
+
+def _greedy_seconds(time_limit: float | None) -> float:
+    """Time for the greedy start: a tenth of the limit, at least 5 s but at most half of it
+    (15 s without a limit); it stops sooner when no candidate lot improves it."""
+    return min(0.5 * time_limit, max(5.0, 0.1 * time_limit)) if time_limit else 15.0
+
+
+def _start_division(
+    start: tuple[list[int], list[list[int]]], listed: list[Candidate], blocks: list[Block]
+) -> list[list[int]]:
+    """Unit positions per lot of a greedy start (chosen candidates, then plain lots)."""
+    groups = [list(listed[c].blocks) for c in start[0]] + start[1]
+    return [[u for b in group for u in blocks[b].units] for group in groups]
 
 
 def _lot_count_reasons(case: Case, scenario: Scenario, blocks: list[Block], k: int) -> list[str]:

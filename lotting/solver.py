@@ -66,10 +66,15 @@ def _run_highs(
     import highspy
     import numpy as np
 
+    began = time.perf_counter()
+
     class StartedHiGHS(pulp.HiGHS):  # type: ignore[misc, valid-type]
         """PuLP's HiGHS, handing HiGHS a (partial) starting solution before it runs."""
 
         def callSolver(self, lp: pulp.LpProblem) -> None:
+            if limit is not None:  # the transfer from PuLP counts, and reading back needs time
+                left = max(1.0, 0.9 * limit - (time.perf_counter() - began))
+                lp.solverModel.setOptionValue("time_limit", left)
             if start:
                 index = np.array([var.index for var in start], dtype=np.int32)
                 value = np.array(list(start.values()), dtype=np.float64)

@@ -6,6 +6,7 @@ on it. Everything here is checked with the exact lot rules (:class:`lotting.eval
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections.abc import Sequence
 
@@ -14,6 +15,7 @@ import networkx as nx
 from lotting.blocks import Block
 from lotting.candidates import Candidate
 from lotting.evaluate import LotJudge, objective
+from lotting.options import Option
 
 #: Candidate lots judged exactly per step, best first by what they could add.
 BATCH = 40
@@ -49,18 +51,21 @@ def greedy_start(
         if scenario.open_rate * candidate.value + scenario.reach_value * len(candidate.holders)
         > scenario.lot_cost
     ]
-    while time.perf_counter() < deadline:
-        ranked = sorted(
+    held = {c: frozenset(candidates[c].holders) for c in pool}
+    while pool and time.perf_counter() < deadline:
+        ranked = heapq.nsmallest(
+            BATCH,
             (
-                -scenario.reach_value * len(set(candidates[c].holders) - holders)
-                - scenario.open_rate * candidates[c].value,
-                c,
-            )
-            for c in pool
-            if rest.issuperset(candidates[c].blocks)
+                (
+                    -scenario.reach_value * len(held[c] - holders)
+                    - scenario.open_rate * candidates[c].value,
+                    c,
+                )
+                for c in pool
+            ),
         )
         step = None
-        for _, c in ranked[:BATCH]:
+        for _, c in ranked:
             left = rest - set(candidates[c].blocks)
             pieces = plain_lots(left)
             if pieces is None or len(chosen) + 1 + len(pieces) > scenario.max_lots:
@@ -77,6 +82,7 @@ def greedy_start(
         chosen.append(c)
         holders |= set(candidates[c].holders)
         open_value += candidates[c].value
+        pool = [c for c in pool if rest.issuperset(candidates[c].blocks)]
     return chosen, plain
 
 
@@ -106,23 +112,36 @@ class _PlainLots:
         return sorted(lots, key=min)
 
 
-def _feasible(judge: LotJudge, blocks: Sequence[Block], group: Sequence[int]) -> bool:
-    """Does a lot of these blocks keep every rule?"""
-    return not judge.judge([u for b in group for u in blocks[b].units]).breaches
+def _feasible(
+    judge: LotJudge,
+    blocks: Sequence[Block],
+    group: Sequence[int],
+    among: Sequence[Option] | None = None,
+) -> bool:
+    """Does a lot of these blocks keep every rule? ``among``: the options covering it, if known."""
+    return not judge.judge([u for b in group for u in blocks[b].units], among).breaches
 
 
 def _chunks(judge: LotJudge, blocks: Sequence[Block], piece: list[int]) -> list[list[int]] | None:
     """Cut a piece into feasible lots by walking its areas breadth first and closing a lot just
-    before the block that would break a rule; None if some chunk still breaks one."""
+    before the block that would break a rule; None if some chunk still breaks one.
+
+    Only options covering the chunk so far are judged: coverage only shrinks as a chunk grows.
+    """
     chunks: list[list[int]] = []
     current: list[int] = []
+    among: list[Option] = []
     for b in _walk(judge, blocks, piece):
-        if current and _feasible(judge, blocks, [*current, b]):
-            current.append(b)
-            continue
+        units = blocks[b].units
         if current:
+            narrower = [o for o in among if o.covers.issuperset(units)]
+            if _feasible(judge, blocks, [*current, b], narrower):
+                current.append(b)
+                among = narrower
+                continue
             chunks.append(current)
         current = [b]
+        among = [o for o in judge.options if o.covers.issuperset(units)]
     chunks.append(current)
     if not all(_feasible(judge, blocks, chunk) for chunk in chunks):
         return None
