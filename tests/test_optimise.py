@@ -7,7 +7,7 @@ import random
 import pytest
 from brute import best_division
 
-from lotting import InfeasibleError, Scenario, load_case, solve
+from lotting import InfeasibleError, NoSolutionError, Scenario, load_case, solve
 from lotting.evaluate import evaluate_lots
 from lotting.generate import random_frames, random_scenario, write_frames
 from lotting.options import build_options
@@ -126,3 +126,29 @@ def test_default_scenario_example_is_optimal():
     assert plan.status == "optimal"
     assert plan.metrics["n_lots"] <= 20
     assert plan.metrics["fewest_bidders"] >= 2
+
+
+def test_stopped_solver_never_returns_less_than_the_greedy_start(tmp_path, monkeypatch):
+    """A solver stopped before it finds anything still leaves the greedy start's plan."""
+    from lotting.solver import SolverRun
+
+    monkeypatch.setattr(
+        "lotting.optimise.run", lambda *args, **kwargs: SolverRun("no_solution", None, 0.0, "highs")
+    )
+    checked = 0
+    for seed in SEEDS:
+        case, scenario = make(seed, tmp_path)
+        best = best_division(case, scenario)
+        try:
+            plan = solve(case, scenario, time_limit=30)
+        except InfeasibleError:
+            assert best is None
+            continue
+        except NoSolutionError:
+            continue  # the greedy found no start either
+        checked += 1
+        assert plan.status == "feasible"
+        assert plan.gap is None
+        assert plan.evaluation.feasible
+        assert best is not None and plan.objective <= best[0] + 1e-6
+    assert checked >= 10
