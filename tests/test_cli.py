@@ -245,6 +245,7 @@ def test_split_writes_the_four_files(runs):
     assert (out / "lots.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "Wrote" in first.stdout
     assert "Status: optimal" in first.stdout
+    assert "HiGHS" not in first.stdout + first.stderr  # no solver banner or log in the output
 
 
 def test_split_twice_gives_identical_files(runs):
