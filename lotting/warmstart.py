@@ -9,6 +9,7 @@ from __future__ import annotations
 import heapq
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import networkx as nx
 
@@ -32,58 +33,106 @@ def greedy_start(
     Starts from the remaining blocks split into connected pieces. Each step ranks the candidate
     lots that fit in what is left by what they could add (new target holders, open value), judges
     the best few exactly (counting the plain lots the rest then needs) and keeps the best one, as
-    long as the objective improves.
+    long as the objective improves. Time left then goes to taking one chosen lot out at a time
+    and growing again from there, kept when the objective improves.
     """
     deadline = time.perf_counter() + seconds
-    scenario = judge.scenario
-    plain_lots = _PlainLots(judge, blocks)
+    greedy = _Greedy(judge, blocks, candidates)
     rest = frozenset(range(len(blocks)))
-    plain = plain_lots(rest)
-    if plain is None or len(plain) > scenario.max_lots:
+    plain = greedy.plain_lots(rest)
+    if plain is None or len(plain) > judge.scenario.max_lots:
         return None
-    chosen: list[int] = []
-    holders: set[str] = set()
-    open_value = 0.0
-    best = objective(scenario, 0, 0.0, len(plain))
-    pool = [
-        c
-        for c, candidate in enumerate(candidates)
-        if scenario.open_rate * candidate.value + scenario.reach_value * len(candidate.holders)
-        > scenario.lot_cost
-    ]
-    held = {c: frozenset(candidates[c].holders) for c in pool}
-    while pool and time.perf_counter() < deadline:
-        ranked = heapq.nsmallest(
-            BATCH,
-            (
-                (
-                    -scenario.reach_value * len(held[c] - holders)
-                    - scenario.open_rate * candidates[c].value,
-                    c,
-                )
-                for c in pool
-            ),
-        )
-        step = None
-        for _, c in ranked:
-            left = rest - set(candidates[c].blocks)
-            pieces = plain_lots(left)
-            if pieces is None or len(chosen) + 1 + len(pieces) > scenario.max_lots:
+    best = greedy.grow(_State([], rest, plain, greedy.value([], plain)), deadline)
+    improved = True
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        for c in list(best.chosen):
+            if time.perf_counter() >= deadline:
+                break
+            chosen = [k for k in best.chosen if k != c]
+            rest = best.rest | set(candidates[c].blocks)
+            plain = greedy.plain_lots(rest)
+            if plain is None or len(chosen) + len(plain) > judge.scenario.max_lots:
                 continue
-            reach = len(holders | set(candidates[c].holders))
-            value = objective(
-                scenario, reach, open_value + candidates[c].value, len(chosen) + 1 + len(pieces)
+            trial = greedy.grow(_State(chosen, rest, plain, greedy.value(chosen, plain)), deadline)
+            if trial.value > best.value + 1e-9:
+                best, improved = trial, True
+                break
+    return best.chosen, best.plain
+
+
+@dataclass(frozen=True)
+class _State:
+    """A division in the making: chosen candidates, blocks left, plain lots for them, objective."""
+
+    chosen: list[int]
+    rest: frozenset[int]
+    plain: list[list[int]]
+    value: float
+
+
+class _Greedy:
+    """Candidate lots worth trying, and the exact value of a division made of them."""
+
+    def __init__(
+        self, judge: LotJudge, blocks: Sequence[Block], candidates: Sequence[Candidate]
+    ) -> None:
+        self.scenario, self.candidates = judge.scenario, candidates
+        self.plain_lots = _PlainLots(judge, blocks)
+        scenario = judge.scenario
+        self.pool = [
+            c
+            for c, candidate in enumerate(candidates)
+            if scenario.open_rate * candidate.value + scenario.reach_value * len(candidate.holders)
+            > scenario.lot_cost
+        ]
+        self.held = {c: frozenset(candidates[c].holders) for c in self.pool}
+
+    def value(self, chosen: list[int], plain: list[list[int]]) -> float:
+        """Objective of the chosen candidates plus plain lots (these counted as holding no one)."""
+        holders = {t for c in chosen for t in self.held[c]}
+        open_value = sum(self.candidates[c].value for c in chosen)
+        return objective(self.scenario, len(holders), open_value, len(chosen) + len(plain))
+
+    def grow(self, state: _State, deadline: float) -> _State:
+        """Add the best of the top-ranked candidates while the objective improves."""
+        scenario, candidates = self.scenario, self.candidates
+        chosen, rest, plain, best = list(state.chosen), state.rest, state.plain, state.value
+        holders = {t for c in chosen for t in self.held[c]}
+        open_value = sum(candidates[c].value for c in chosen)
+        pool = [c for c in self.pool if rest.issuperset(candidates[c].blocks)]
+        while pool and time.perf_counter() < deadline:
+            ranked = heapq.nsmallest(
+                BATCH,
+                (
+                    (
+                        -scenario.reach_value * len(self.held[c] - holders)
+                        - scenario.open_rate * candidates[c].value,
+                        c,
+                    )
+                    for c in pool
+                ),
             )
-            if value > best:
-                best, step = value, (c, left, pieces)
-        if step is None:
-            break
-        c, rest, plain = step
-        chosen.append(c)
-        holders |= set(candidates[c].holders)
-        open_value += candidates[c].value
-        pool = [c for c in pool if rest.issuperset(candidates[c].blocks)]
-    return chosen, plain
+            step = None
+            for _, c in ranked:
+                left = rest - set(candidates[c].blocks)
+                pieces = self.plain_lots(left)
+                if pieces is None or len(chosen) + 1 + len(pieces) > scenario.max_lots:
+                    continue
+                reach = len(holders | self.held[c])
+                value = objective(
+                    scenario, reach, open_value + candidates[c].value, len(chosen) + 1 + len(pieces)
+                )
+                if value > best:
+                    best, step = value, (c, left, pieces)
+            if step is None:
+                break
+            c, rest, plain = step
+            chosen.append(c)
+            holders |= self.held[c]
+            open_value += candidates[c].value
+            pool = [k for k in pool if rest.issuperset(candidates[k].blocks)]
+        return _State(chosen, rest, plain, best)
 
 
 class _PlainLots:
