@@ -9,6 +9,7 @@ to list is left to the compact part of the model instead.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ from lotting.options import TOLERANCE
 
 #: Most block sets one option may generate before it is left to the compact model.
 MAX_SETS_PER_OPTION = 20_000
+#: Random growths per option left to the compact model, whose lots are listed as a sample.
+GROWTHS_PER_OPTION = 300
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,52 @@ def block_neighbours(blocks: Sequence[Block], areas: Mapping[str, set[str]]) -> 
     return out
 
 
+def grown_sets(
+    blocks: Sequence[Block],
+    allowed: Sequence[int],
+    limit: float,
+    growths: int,
+    seed: int,
+    neighbours: Mapping[int, set[int]] | None = None,
+) -> list[tuple[int, ...]]:
+    """A sample of the sets :func:`block_sets` would list, favouring large ones: each growth
+    starts from an allowed block (in turn) and adds a random neighbour (any allowed block without
+    ``neighbours``) that keeps the set worth at most ``limit``, until none fits. Every set along
+    the way is kept; the same seed gives the same sample.
+
+    >>> from lotting.blocks import Block
+    >>> b = [Block((i,), (1.0,), 1.0, frozenset({str(i)}), frozenset({"s"}), "") for i in range(3)]
+    >>> sorted(grown_sets(b, [0, 1, 2], 2.0, 6, seed=0, neighbours={0: {1}, 1: {0, 2}, 2: {1}}))
+    [(0,), (0, 1), (1,), (1, 2), (2,)]
+    """
+    inside = sorted(allowed)
+    if not inside:
+        return []
+    rng = random.Random(seed)
+    slack = TOLERANCE * max(1.0, limit)
+    found: set[tuple[int, ...]] = set()
+    for k in range(growths):
+        root = inside[k % len(inside)]
+        if blocks[root].value > limit + slack:
+            continue
+        chosen, total = {root}, blocks[root].value
+        found.add((root,))
+        while True:
+            near = (
+                set(inside)
+                if neighbours is None
+                else {u for b in chosen for u in neighbours.get(b, ())}.intersection(inside)
+            )
+            fits = sorted(u for u in near - chosen if total + blocks[u].value <= limit + slack)
+            if not fits:
+                break
+            pick = rng.choice(fits)
+            chosen.add(pick)
+            total += blocks[pick].value
+            found.add(tuple(sorted(chosen)))
+    return sorted(found)
+
+
 def enumerate_candidates(
     judge: LotJudge,
     blocks: Sequence[Block],
@@ -130,7 +179,10 @@ def enumerate_candidates(
     """All feasible lots with an eligible target-held option, and the target-held options whose
     lots were too many to list (their indexes in ``judge.options``).
 
-    ``coverable[o]`` lists the blocks option o could hold alone (coverage and capacity).
+    For those options a sample of their lots (:func:`grown_sets`) is listed too: the model stays
+    exact through their compact families, and the start and the solver get large, valuable lots
+    of theirs ready made. ``coverable[o]`` lists the blocks option o could hold alone (coverage
+    and capacity).
     """
     cap = MAX_SETS_PER_OPTION if cap is None else cap
     able: list[set[int]] = [set() for _ in blocks]
@@ -147,7 +199,8 @@ def enumerate_candidates(
         sets = block_sets(blocks, coverable[o], option.value_limit, cap, near)
         if sets is None:
             too_many.append(o)
-            continue
+            growths = GROWTHS_PER_OPTION
+            sets = grown_sets(blocks, coverable[o], option.value_limit, growths, o, near)
         for subset in sets:
             if subset in seen:
                 continue

@@ -65,7 +65,7 @@ def solve(
     judge = LotJudge(case, scenario, options)
     start = None
     if exact_lots is None:
-        start = greedy_start(judge, blocks, listed, _greedy_seconds(time_limit))
+        start = greedy_start(judge, blocks, listed, _greedy_seconds(time_limit), solver)
     remaining = time_limit and max(1.0, time_limit - (time.perf_counter() - began))
     presolve = model.stats["variables"] <= PRESOLVE_UP_TO
     result = run(model.problem, solver, remaining, model.start(*start) if start else None, presolve)

@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from lotting.blocks import Block
-from lotting.candidates import block_neighbours, block_sets
+from lotting.candidates import block_neighbours, block_sets, grown_sets
 
 
 def _blocks(values: list[float], areas: list[set[str]]) -> list[Block]:
@@ -64,3 +64,23 @@ def test_blocks_are_neighbours_through_shared_or_adjacent_areas():
     blocks = _blocks([1.0] * 4, [{"A"}, {"A"}, {"B"}, {"C"}])
     near = block_neighbours(blocks, {"A": {"B"}, "B": {"A"}, "C": set()})
     assert near == {0: {1, 2}, 1: {0, 2}, 2: {0, 1}, 3: set()}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_grown_sets_are_a_seeded_sample_of_the_listed_sets(seed):
+    rng = random.Random(seed)
+    n = rng.randint(4, 9)
+    graph = nx.gnp_random_graph(n, 0.4, seed=seed)
+    blocks = _blocks([float(rng.randint(1, 5)) for _ in range(n)], [{str(i)} for i in range(n)])
+    allowed = sorted(rng.sample(range(n), rng.randint(2, n)))
+    limit = float(rng.randint(4, 12))
+    near = {b: set(graph[b]) for b in graph}
+    for neighbours in (near, None):
+        grown = grown_sets(blocks, allowed, limit, 20, seed, neighbours)
+        assert grown == grown_sets(blocks, allowed, limit, 20, seed, neighbours)
+        assert set(grown) <= set(block_sets(blocks, allowed, limit, 10_000, neighbours))
+        big = max(grown, key=lambda s: sum(blocks[b].value for b in s))
+        room = limit - sum(blocks[b].value for b in big)
+        reach = set(allowed) if neighbours is None else {u for b in big for u in near[b]}
+        fits = [u for u in reach & set(allowed) - set(big) if blocks[u].value <= room + 1e-9]
+        assert not fits, "the most valuable grown set has no room left for a neighbour"

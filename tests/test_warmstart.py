@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import itertools
+
+import pulp
 import pytest
 from brute import best_division
 from test_optimise import SEEDS, make
 
+from lotting import Scenario, load_case
 from lotting.blocks import make_blocks
 from lotting.candidates import enumerate_candidates
 from lotting.evaluate import LotJudge, evaluate_lots
+from lotting.generate import realistic_frames, write_frames
 from lotting.model import coverable
 from lotting.options import build_options
-from lotting.warmstart import greedy_start
+from lotting.warmstart import _packing, greedy_start
 
 
+@pytest.mark.parametrize("solver", [None, "highs"])
 @pytest.mark.parametrize("seed", SEEDS)
-def test_greedy_start_is_a_feasible_division(seed, tmp_path):
+def test_greedy_start_is_a_feasible_division(seed, solver, tmp_path):
     case, scenario = make(seed, tmp_path)
     options = build_options(case, scenario)
     blocks = make_blocks(case)
     can = [[b for b, block in enumerate(blocks) if coverable(o, block)] for o in options]
     judge = LotJudge(case, scenario, options)
     candidates, _ = enumerate_candidates(judge, blocks, can)
-    start = greedy_start(judge, blocks, candidates)
+    start = greedy_start(judge, blocks, candidates, solver=solver)
     best = best_division(case, scenario)
     if start is None:
         return
@@ -49,3 +55,52 @@ def test_greedy_start_finds_most_feasible_cases(tmp_path):
         found += start is not None
         with_candidates += bool(start and start[0])
     assert found >= 20 and with_candidates >= 10
+
+
+@pytest.mark.parametrize("seed", SEEDS[::4])
+def test_packing_mip_finds_the_best_packing(seed, tmp_path):
+    """The packing MIP's optimum equals the best set of disjoint candidates found by brute force."""
+    case, scenario = make(seed, tmp_path)
+    options = build_options(case, scenario)
+    blocks = make_blocks(case)
+    can = [[b for b, block in enumerate(blocks) if coverable(o, block)] for o in options]
+    candidates = enumerate_candidates(LotJudge(case, scenario, options), blocks, can)[0]
+    pool = list(range(min(len(candidates), 10)))
+    most = 3
+    best = 0.0
+    for k in range(1, most + 1):
+        for combo in itertools.combinations(pool, k):
+            held = [b for c in combo for b in candidates[c].blocks]
+            if len(held) != len(set(held)):
+                continue
+            reach = len({t for c in combo for t in candidates[c].holders})
+            value = sum(candidates[c].value for c in combo)
+            gain = scenario.reach_value * reach + scenario.open_rate * value
+            best = max(best, gain - scenario.lot_cost * k)
+    problem, z = _packing(scenario, candidates, pool, most)
+    problem.solve(pulp.HiGHS(msg=False))
+    chosen = [c for c, var in z.items() if var.value() > 0.5]
+    assert len(chosen) <= most
+    assert pulp.value(problem.objective) == pytest.approx(best, abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_packing_step_improves_realistic_starts(seed, tmp_path):
+    """On generated realistic markets the packing MIP finds better feasible starts."""
+    frames = realistic_frames(seed, n_areas=15, n_services=2, n_suppliers=30)
+    case = load_case(write_frames(frames, tmp_path))
+    scenario = Scenario()
+    options = build_options(case, scenario)
+    blocks = make_blocks(case)
+    can = [[b for b, block in enumerate(blocks) if coverable(o, block)] for o in options]
+    judge = LotJudge(case, scenario, options)
+    candidates = enumerate_candidates(judge, blocks, can)[0]
+    values = []
+    for solver in (None, "highs"):
+        chosen, plain = greedy_start(judge, blocks, candidates, solver=solver)
+        groups = [list(candidates[c].blocks) for c in chosen] + plain
+        division = [[u for b in g for u in blocks[b].units] for g in groups]
+        evaluation = evaluate_lots(case, scenario, division, options)
+        assert evaluation.feasible, evaluation.breaches
+        values.append(evaluation.metrics["objective"])
+    assert values[1] > values[0]
