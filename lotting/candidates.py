@@ -132,15 +132,16 @@ def grown_sets(
     seed: int,
     neighbours: Mapping[int, set[int]] | None = None,
 ) -> list[tuple[int, ...]]:
-    """A sample of the sets :func:`block_sets` would list, favouring large ones: each growth
-    starts from an allowed block (in turn) and adds a random neighbour (any allowed block without
-    ``neighbours``) that keeps the set worth at most ``limit``, until none fits. Every set along
-    the way is kept; the same seed gives the same sample.
+    """A sample of the largest sets :func:`block_sets` would list: each growth starts from an
+    allowed block (in turn) and adds a random neighbour (any allowed block without
+    ``neighbours``) that keeps the set worth at most ``limit``, until none fits, and keeps the
+    set it ends with. The same seed gives the same sample. (Keeping every set along the way
+    too was measured: five times the lots, and no better start.)
 
     >>> from lotting.blocks import Block
     >>> b = [Block((i,), (1.0,), 1.0, frozenset({str(i)}), frozenset({"s"}), "") for i in range(3)]
     >>> sorted(grown_sets(b, [0, 1, 2], 2.0, 6, seed=0, neighbours={0: {1}, 1: {0, 2}, 2: {1}}))
-    [(0,), (0, 1), (1,), (1, 2), (2,)]
+    [(0, 1), (1, 2)]
     """
     inside = sorted(allowed)
     if not inside:
@@ -153,7 +154,6 @@ def grown_sets(
         if blocks[root].value > limit + slack:
             continue
         chosen, total = {root}, blocks[root].value
-        found.add((root,))
         while True:
             near = (
                 set(inside)
@@ -166,7 +166,7 @@ def grown_sets(
             pick = rng.choice(fits)
             chosen.add(pick)
             total += blocks[pick].value
-            found.add(tuple(sorted(chosen)))
+        found.add(tuple(sorted(chosen)))
     return sorted(found)
 
 
