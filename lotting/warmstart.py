@@ -26,6 +26,8 @@ BATCH = 40
 #: Candidates the packing MIP chooses among, beyond those chosen already (measured on the
 #: 150-unit benchmark: 500 found the best division in 2 s, 5000 a worse one in 13 s).
 PACKING_COLUMNS = 500
+#: Most candidates in the packing MIP's relaxation (its solve takes a few seconds at 30,000).
+PACKING_POOL = 30_000
 
 
 def greedy_start(
@@ -131,9 +133,20 @@ class _Greedy:
         relaxation uses or nearly uses (smallest reduced costs), plus those chosen now; chosen
         lots go back to plain lots while the division has too many lots.
         """
+        if deadline - time.perf_counter() < 1.0:
+            return None
         most = self.scenario.max_lots - len(state.plain)
-        relaxed, z = _packing(self.scenario, self.candidates, self.pool, most, pulp.LpContinuous)
-        if run(relaxed, solver, max(0.5, deadline - time.perf_counter())).status != "optimal":
+        scenario, candidates = self.scenario, self.candidates
+        pool = heapq.nlargest(  # on the largest contracts, only the lots worth most on their own
+            PACKING_POOL,
+            self.pool,
+            key=lambda c: (
+                scenario.open_rate * candidates[c].value
+                + scenario.reach_value * len(candidates[c].holders)
+            ),
+        )
+        relaxed, z = _packing(scenario, candidates, sorted(pool), most, pulp.LpContinuous)
+        if run(relaxed, solver, deadline - time.perf_counter()).status != "optimal":
             return None
         near = sorted(z, key=lambda c: (-(z[c].value() or 0.0), abs(z[c].dj or 0.0), c))
         keep = sorted({*state.chosen, *near[:PACKING_COLUMNS]})
