@@ -138,9 +138,11 @@ def _listed(
 
 
 def _greedy_seconds(time_limit: float | None) -> float:
-    """Time for the greedy start: a tenth of the limit, at least 5 s but at most half of it
-    (15 s without a limit); it stops sooner when no candidate lot improves it."""
-    return min(0.5 * time_limit, max(5.0, 0.1 * time_limit)) if time_limit else 15.0
+    """Time for the greedy start: 15 % of the limit, at least 5 s but at most half of it (15 s
+    without a limit); it stops sooner when no candidate lot improves it. On 150-300 units the
+    start is most of the final plan's quality, and the solver's bound hardly moves after the
+    root (measured: 6 s sometimes left the packing step no time)."""
+    return min(0.5 * time_limit, max(5.0, 0.15 * time_limit)) if time_limit else 15.0
 
 
 def _start_division(

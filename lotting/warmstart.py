@@ -55,13 +55,14 @@ def greedy_start(
     if plain is None or len(plain) > judge.scenario.max_lots:
         return None
     best = greedy.grow(_State([], rest, plain, greedy.value([], plain)), deadline)
-    best = greedy.polish(best, min(deadline, began + 0.4 * seconds))
+    best = greedy.polish(best, min(deadline, began + 0.3 * seconds))
     if solver is not None and best.chosen:
-        packed = greedy.pack(best, solver, min(deadline, began + 0.8 * seconds))
+        packed = greedy.pack(best, solver, min(deadline, began + 0.75 * seconds))
         if packed is not None:  # polished even when worse: lots handed back regrow differently
             packed = greedy.polish(packed, deadline)
             if packed.value > best.value + 1e-9:
                 best = packed
+    best = greedy.polish(best, deadline)  # resumes where the packing step cut it short
     return best.chosen, best.plain
 
 
