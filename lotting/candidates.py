@@ -146,6 +146,7 @@ def grown_sets(
     inside = sorted(allowed)
     if not inside:
         return []
+    within = set(inside)
     rng = random.Random(seed)
     slack = TOLERANCE * max(1.0, limit)
     found: set[tuple[int, ...]] = set()
@@ -154,18 +155,13 @@ def grown_sets(
         if blocks[root].value > limit + slack:
             continue
         chosen, total = {root}, blocks[root].value
-        while True:
-            near = (
-                set(inside)
-                if neighbours is None
-                else {u for b in chosen for u in neighbours.get(b, ())}.intersection(inside)
-            )
-            fits = sorted(u for u in near - chosen if total + blocks[u].value <= limit + slack)
-            if not fits:
-                break
+        near = within if neighbours is None else within & neighbours.get(root, set())
+        while fits := sorted(u for u in near - chosen if total + blocks[u].value <= limit + slack):
             pick = rng.choice(fits)
             chosen.add(pick)
             total += blocks[pick].value
+            if neighbours is not None:
+                near = near | (within & neighbours.get(pick, set()))
         found.add(tuple(sorted(chosen)))
     return sorted(found)
 

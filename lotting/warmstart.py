@@ -50,18 +50,17 @@ def greedy_start(
     began = time.perf_counter()
     deadline = began + seconds
     greedy = _Greedy(judge, blocks, candidates)
-    rest = frozenset(range(len(blocks)))
-    plain = greedy.plain_lots(rest)
+    plain = greedy.plain_lots(greedy.everything)
     if plain is None or len(plain) > judge.scenario.max_lots:
         return None
-    best = greedy.grow(_State([], rest, plain, greedy.value([], plain)), deadline)
+    best = greedy.grow(_State([], greedy.everything, plain, greedy.value([], plain)), deadline)
     best = greedy.polish(best, min(deadline, began + 0.3 * seconds))
     if solver is not None and best.chosen:
         packed = greedy.pack(best, solver, min(deadline, began + 0.75 * seconds))
         if packed is not None:  # polished even when worse: lots handed back regrow differently
             packed = greedy.polish(packed, deadline)
             if packed.value > best.value + 1e-9:
-                best = packed
+                return packed.chosen, packed.plain
     best = greedy.polish(best, deadline)  # resumes where the packing step cut it short
     return best.chosen, best.plain
 
@@ -75,6 +74,11 @@ class _State:
     plain: list[list[int]]
     value: float
 
+    @property
+    def lots(self) -> int:
+        """Number of lots of the division."""
+        return len(self.chosen) + len(self.plain)
+
 
 class _Greedy:
     """Candidate lots worth trying, and the exact value of a division made of them."""
@@ -84,14 +88,14 @@ class _Greedy:
     ) -> None:
         self.scenario, self.candidates = judge.scenario, candidates
         self.plain_lots = _PlainLots(judge, blocks)
-        scenario = judge.scenario
-        self.pool = [
-            c
-            for c, candidate in enumerate(candidates)
-            if scenario.open_rate * candidate.value + scenario.reach_value * len(candidate.holders)
-            > scenario.lot_cost
-        ]
+        self.everything = frozenset(range(len(blocks)))
+        self.pool = [c for c in range(len(candidates)) if self.worth(c) > judge.scenario.lot_cost]
         self.held = {c: frozenset(candidates[c].holders) for c in self.pool}
+
+    def worth(self, c: int) -> float:
+        """What candidate c adds on its own, before its lot cost: its reach and open value."""
+        candidate, scenario = self.candidates[c], self.scenario
+        return scenario.reach_value * len(candidate.holders) + scenario.open_rate * candidate.value
 
     def value(self, chosen: list[int], plain: list[list[int]]) -> float:
         """Objective of the chosen candidates plus plain lots (these counted as holding no one)."""
@@ -119,7 +123,7 @@ class _Greedy:
                 if time.perf_counter() >= deadline:
                     break
                 trial = self.without(best, c)
-                if trial is None or len(trial.chosen) + len(trial.plain) > self.scenario.max_lots:
+                if trial is None or trial.lots > self.scenario.max_lots:
                     continue
                 trial = self.grow(trial, deadline)
                 if trial.value > best.value + 1e-9:
@@ -137,16 +141,8 @@ class _Greedy:
         if deadline - time.perf_counter() < 1.0:
             return None
         most = self.scenario.max_lots - len(state.plain)
-        scenario, candidates = self.scenario, self.candidates
-        pool = heapq.nlargest(  # on the largest contracts, only the lots worth most on their own
-            PACKING_POOL,
-            self.pool,
-            key=lambda c: (
-                scenario.open_rate * candidates[c].value
-                + scenario.reach_value * len(candidates[c].holders)
-            ),
-        )
-        relaxed, z = _packing(scenario, candidates, sorted(pool), most, pulp.LpContinuous)
+        pool = heapq.nlargest(PACKING_POOL, self.pool, key=self.worth)  # the largest contracts
+        relaxed, z = _packing(self.scenario, self.candidates, sorted(pool), most, pulp.LpContinuous)
         if run(relaxed, solver, deadline - time.perf_counter()).status != "optimal":
             return None
         near = sorted(z, key=lambda c: (-(z[c].value() or 0.0), abs(z[c].dj or 0.0), c))
@@ -159,16 +155,12 @@ class _Greedy:
         if run(problem, solver, seconds, start).status not in ("optimal", "feasible"):
             return None
         chosen = [c for c, var in z.items() if (var.value() or 0.0) > 0.5]
-        rest = frozenset(range(len(self.plain_lots.blocks))).difference(
-            *(self.candidates[c].blocks for c in chosen)
-        )
+        rest = self.everything.difference(*(self.candidates[c].blocks for c in chosen))
         plain = self.plain_lots(rest)
         if plain is None:
             return None
         packed: _State | None = _State(chosen, rest, plain, self.value(chosen, plain))
-        while (
-            packed is not None and len(packed.chosen) + len(packed.plain) > self.scenario.max_lots
-        ):
+        while packed is not None and packed.lots > self.scenario.max_lots:
             trials = [self.without(packed, c) for c in packed.chosen]
             packed = max((t for t in trials if t is not None), key=lambda t: t.value, default=None)
         return packed
