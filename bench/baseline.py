@@ -5,7 +5,7 @@ binary per option and lot with one coverage row per unit the option does not cov
 capacity rows over the total contract value, and single-commodity flow for contiguity. No
 symmetry breaking, no candidate lots, no presolve of our own. It is solved through
 ``lotting.solver.run`` so its status is read the same way, and the division it returns is scored
-by ``lotting.evaluate.evaluate_lots``, so the objectives compared are exact.
+by ``lotting.rules.scoring.evaluate_lots``, so the objectives compared are exact.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import networkx as nx
 import pulp
 
 from lotting import Case, Scenario, build_options, evaluate_lots
-from lotting.options import Option
-from lotting.solver import run
+from lotting.mip.solver import run
+from lotting.rules.options import Option
 
 Var = pulp.LpVariable
 Terms = list[tuple[Var, float]]

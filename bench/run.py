@@ -101,11 +101,11 @@ def lotting_build(case: Any, scenario: Any) -> tuple[float, dict[str, int]]:
     Calls the steps of ``lotting.optimise.solve`` up to the solver; NaN when they have changed.
     """
     try:
-        from lotting.blocks import make_blocks
-        from lotting.diagnose import infeasibility_reasons
-        from lotting.model import build_model
+        from lotting.mip.diagnose import infeasibility_reasons
+        from lotting.mip.model import build_model
         from lotting.optimise import _listed
-        from lotting.options import build_options
+        from lotting.rules.blocks import make_blocks
+        from lotting.rules.options import build_options
 
         start = time.perf_counter()
         options = build_options(case, scenario)

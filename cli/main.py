@@ -17,11 +17,11 @@ import click
 import pandas as pd
 
 from lotting import Case, Plan, Scenario, evaluate, frontier, load_case, solve
-from lotting.division import read_assignment
 from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
-from lotting.output import write_evaluation, write_frontier, write_partners
+from lotting.inputs.division import read_assignment
 from lotting.plan import compare
-from lotting.report import market_report
+from lotting.present.market_check import market_report
+from lotting.present.writers import write_evaluation, write_frontier, write_partners
 
 EXIT_INFEASIBLE = 1
 EXIT_INPUT = 2

@@ -6,17 +6,20 @@
 >>> plan.lots  # doctest: +SKIP
 """
 
-from lotting.case import Case, load_case
-from lotting.charts import plot_frontier, plot_lots, plot_partners
-from lotting.division import read_assignment
 from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
-from lotting.evaluate import Evaluation, evaluate_division, evaluate_lots
 from lotting.frontier import frontier
-from lotting.maps import Boundaries, map_figure, plot_map, read_topojson
+from lotting.inputs.boundaries import Boundaries, read_topojson
+from lotting.inputs.case import Case, load_case
+from lotting.inputs.division import read_assignment
 from lotting.optimise import evaluate, solve
-from lotting.options import Option, build_options
 from lotting.plan import Plan, compare
-from lotting.report import MarketReport, market_report
+from lotting.plot.frontier import plot_frontier
+from lotting.plot.lots import plot_lots
+from lotting.plot.map import map_figure, plot_map
+from lotting.plot.partners import plot_partners
+from lotting.present.market_check import MarketReport, market_report
+from lotting.rules.options import Option, build_options
+from lotting.rules.scoring import Evaluation, evaluate_division, evaluate_lots
 from lotting.scenario import Scenario
 
 __all__ = [

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from lotting.case import Case
 from lotting.errors import InfeasibleError, NoSolutionError
+from lotting.inputs.case import Case
 from lotting.optimise import solve
 from lotting.plan import Plan
 from lotting.scenario import Scenario

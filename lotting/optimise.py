@@ -11,18 +11,19 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from lotting.blocks import Block, make_blocks
-from lotting.candidates import Candidate, enumerate_candidates
-from lotting.case import Case
-from lotting.diagnose import infeasibility_reasons
 from lotting.errors import InfeasibleError, LottingError, NoSolutionError
-from lotting.evaluate import LotJudge, evaluate_division, evaluate_lots
-from lotting.model import build_model, coverable
-from lotting.options import Option, build_options
+from lotting.inputs.case import Case
+from lotting.mip.candidates import Candidate, enumerate_candidates
+from lotting.mip.diagnose import infeasibility_reasons
+from lotting.mip.model import build_model
+from lotting.mip.solver import run
+from lotting.mip.warmstart import greedy_start
 from lotting.plan import Plan
+from lotting.rules.blocks import Block, make_blocks
+from lotting.rules.lots import LotJudge
+from lotting.rules.options import Option, build_options, holdable
+from lotting.rules.scoring import evaluate_division, evaluate_lots
 from lotting.scenario import Scenario
-from lotting.solver import run
-from lotting.warmstart import greedy_start
 
 #: Models with more variables than this skip HiGHS's presolve (measured: on a 150-unit contract
 #: presolve alone took 35 s of a 60 s limit, and without it the root bound came at 25 s).
@@ -133,7 +134,7 @@ def _listed(
     """Candidate target lots and the target-held options left to the compact model."""
     if not on:
         return [], None
-    can = [[b for b, block in enumerate(blocks) if coverable(o, block)] for o in options]
+    can = holdable(options, blocks)
     return enumerate_candidates(LotJudge(case, scenario, options), blocks, can)
 
 

@@ -10,14 +10,17 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from lotting.errors import LottingError
-from lotting.evaluate import Evaluation
+from lotting.files import Writer, write_csv, write_folder
+from lotting.inputs.boundaries import Boundaries
+from lotting.plot.lots import plot_lots
+from lotting.plot.map import map_figure, plot_map
+from lotting.plot.style import save_figure
+from lotting.rules.scoring import Evaluation
 from lotting.scenario import Scenario
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-    from lotting.maps import Boundaries
 
 METRICS = ("n_lots", "reach", "open_value", "sub_reach", "total_value", "fewest_bidders")
 
@@ -104,8 +107,6 @@ class Plan:
 
         >>> plan.plot().figure.savefig("lots.png")  # doctest: +SKIP
         """
-        from lotting.charts import plot_lots
-
         return plot_lots(self.evaluation, ax=ax)
 
     def plot_map(self, ax: Axes | None = None, service: str | None = None) -> Axes:
@@ -113,8 +114,6 @@ class Plan:
 
         >>> plan.plot_map(service="peer_support")  # doctest: +SKIP
         """
-        from lotting.maps import plot_map
-
         if self.boundaries is None:
             raise LottingError("no boundaries are known for this case, so no map can be drawn.")
         return plot_map(self.evaluation, self.boundaries, service=service, ax=ax)
@@ -124,8 +123,6 @@ class Plan:
 
         >>> plan.map_figure().savefig("map.png")  # doctest: +SKIP
         """
-        from lotting.maps import map_figure
-
         if self.boundaries is None:
             raise LottingError("no boundaries are known for this case, so no map can be drawn.")
         return map_figure(self.evaluation, self.boundaries)
@@ -133,10 +130,17 @@ class Plan:
     def to_folder(
         self, path: str | Path, inputs: tuple[Path, ...] = (), timings: bool = False
     ) -> Path:
-        """Write assignment.csv, lots.csv, plan.json, lots.png (and map.png with boundaries)."""
-        from lotting.output import write_plan
-
-        return write_plan(self, Path(path), inputs=inputs, timings=timings)
+        """Write assignment.csv, lots.csv, plan.json, lots.png (and map.png with boundaries),
+        whole or not at all, never over one of ``inputs``."""
+        files: dict[str, Writer] = {
+            "assignment.csv": lambda p: write_csv(self.assignment, p),
+            "lots.csv": lambda p: write_csv(self.lots, p),
+            "plan.json": lambda p: p.write_text(self.to_json(timings), encoding="utf-8"),
+            "lots.png": lambda p: save_figure(self.plot(), p),
+        }
+        if self.boundaries is not None:
+            files["map.png"] = lambda p: save_figure(self.map_figure().axes[0], p)
+        return write_folder(Path(path), files, inputs)
 
 
 def _split(text: str) -> list[str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lotting import Case, Scenario
-from lotting.evaluate import LotJudge, objective
-from lotting.options import build_options
+from lotting.rules.lots import LotJudge
+from lotting.rules.options import build_options
+from lotting.rules.scoring import objective
 
 
 def partitions(items: list[int]) -> Iterator[list[list[int]]]:

@@ -8,8 +8,8 @@ import random
 import networkx as nx
 import pytest
 
-from lotting.blocks import Block
-from lotting.candidates import block_neighbours, block_sets, grown_sets
+from lotting.mip.candidates import block_neighbours, block_sets, grown_sets
+from lotting.rules.blocks import Block
 
 
 def _blocks(values: list[float], areas: list[set[str]]) -> list[Block]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lotting import InputError, Scenario, load_case
-from lotting.market import capacities
+from lotting.rules.market import capacities
 
 CONTRACT_HEADER = "unit,service,area,value,bundle\n"
 SUPPLIERS_HEADER = "supplier,name,kind,capacity,turnover,services,areas\n"

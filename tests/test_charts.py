@@ -14,15 +14,11 @@ from matplotlib.colors import to_hex
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from lotting import Scenario
-from lotting.charts import (
-    KIND_COLOURS,
-    lot_colours,
-    plot_frontier,
-    plot_lots,
-    plot_partners,
-    save_figure,
-)
-from lotting.evaluate import evaluate_lots
+from lotting.plot.frontier import plot_frontier
+from lotting.plot.lots import plot_lots
+from lotting.plot.partners import KIND_COLOURS, plot_partners
+from lotting.plot.style import lot_colours, save_figure
+from lotting.rules.scoring import evaluate_lots
 
 
 @pytest.fixture
@@ -154,7 +150,7 @@ def test_partner_graph_is_the_same_picture_twice(market, tmp_path):
 
 LAYOUT = """
 import networkx as nx
-from lotting.charts import _packed_layout
+from lotting.plot.partners import _packed_layout
 g = nx.Graph([("ulo-a", "vcse-b"), ("ulo-a", "prime"), ("prime", "sme-x"), ("sme-x", "ulo-c"),
               ("ulo-c", "ulo-a"), ("ulo-c", "vcse-d"), ("z1", "z2")])
 g.add_nodes_from(f"lone{i}" for i in range(10))  # components under half the graph: see _ordered

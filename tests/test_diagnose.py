@@ -6,8 +6,8 @@ import pytest
 from cases import make_case
 
 from lotting import InfeasibleError, Scenario, solve
-from lotting.diagnose import infeasibility_reasons
-from lotting.options import build_options
+from lotting.mip.diagnose import infeasibility_reasons
+from lotting.rules.options import build_options
 
 SUPPLIERS = [("L1", "large", 1000, "*", "*"), ("L2", "large", 1000, "*", "*")]
 

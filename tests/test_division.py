@@ -6,7 +6,7 @@ import pytest
 from conftest import write_text, write_tiny_case
 
 from lotting import InputError, Scenario, evaluate, load_case
-from lotting.division import read_assignment
+from lotting.inputs.division import read_assignment
 
 
 @pytest.fixture

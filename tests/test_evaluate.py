@@ -6,7 +6,8 @@ import pytest
 from cases import make_case
 
 from lotting import Scenario, evaluate_division
-from lotting.evaluate import LotJudge, evaluate_lots, objective
+from lotting.rules.lots import LotJudge
+from lotting.rules.scoring import evaluate_lots, objective
 
 
 @pytest.fixture

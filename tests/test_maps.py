@@ -15,16 +15,10 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 
 from lotting import InputError, Scenario, load_case
-from lotting.charts import lot_colours, save_figure
-from lotting.evaluate import evaluate_lots
-from lotting.maps import (
-    NO_UNIT,
-    Boundaries,
-    label_point,
-    map_figure,
-    plot_map,
-    read_topojson,
-)
+from lotting.inputs.boundaries import Boundaries, read_topojson
+from lotting.plot.map import NO_UNIT, label_point, map_figure, plot_map
+from lotting.plot.style import lot_colours, save_figure
+from lotting.rules.scoring import evaluate_lots
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example"
 

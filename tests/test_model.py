@@ -13,9 +13,9 @@ import pytest
 from cases import make_case
 
 from lotting import InfeasibleError, Scenario, solve
-from lotting.blocks import make_blocks
-from lotting.model import build_model
-from lotting.options import build_options
+from lotting.mip.model import build_model
+from lotting.rules.blocks import make_blocks
+from lotting.rules.options import build_options
 
 BASE = Scenario(lot_cost=10, reach_value=100, open_rate=0.1, min_bidders=1)
 PATH = [("a1", "a2"), ("a2", "a3"), ("a3", "a4")]

@@ -8,9 +8,9 @@ import pytest
 from brute import best_division
 
 from lotting import InfeasibleError, NoSolutionError, Scenario, load_case, solve
-from lotting.evaluate import evaluate_lots
 from lotting.generate import random_frames, random_scenario, write_frames
-from lotting.options import build_options
+from lotting.rules.options import build_options
+from lotting.rules.scoring import evaluate_lots
 
 SEEDS = range(40)
 
@@ -59,7 +59,7 @@ def test_compact_model_matches_brute_force(seed, tmp_path):
 @pytest.mark.parametrize("seed", SEEDS[1::2])
 def test_mixed_listed_and_compact_target_lots(seed, tmp_path, monkeypatch):
     """Options with more than 3 candidate sets fall back to the compact model's credit."""
-    monkeypatch.setattr("lotting.candidates.MAX_SETS_PER_OPTION", 3)
+    monkeypatch.setattr("lotting.mip.candidates.MAX_SETS_PER_OPTION", 3)
     case, scenario = make(seed, tmp_path)
     check_against_brute_force(case, scenario)
 
@@ -67,7 +67,7 @@ def test_mixed_listed_and_compact_target_lots(seed, tmp_path, monkeypatch):
 @pytest.mark.parametrize("seed", SEEDS[::3])
 def test_aggregated_coverage_rows_match_brute_force(seed, tmp_path, monkeypatch):
     """One coverage row per option and compact lot (used on large contracts) is exact too."""
-    monkeypatch.setattr("lotting.model.AGGREGATE_FROM", 0)
+    monkeypatch.setattr("lotting.mip.model.AGGREGATE_FROM", 0)
     case, scenario = make(seed, tmp_path)
     check_against_brute_force(case, scenario, enumerate_lots=seed % 2 == 0)
 
@@ -130,7 +130,7 @@ def test_default_scenario_example_is_optimal():
 
 def test_stopped_solver_never_returns_less_than_the_greedy_start(tmp_path, monkeypatch):
     """A solver stopped before it finds anything still leaves the greedy start's plan."""
-    from lotting.solver import SolverRun
+    from lotting.mip.solver import SolverRun
 
     monkeypatch.setattr(
         "lotting.optimise.run", lambda *args, **kwargs: SolverRun("no_solution", None, 0.0, "highs")

@@ -6,7 +6,7 @@ import pytest
 from cases import make_case
 
 from lotting import Scenario
-from lotting.options import build_options, consortium_cliques
+from lotting.rules.options import build_options, consortium_cliques
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lotting import InputError
-from lotting.output import write_folder
+from lotting.files import write_folder
 
 
 def text(content: str):

@@ -8,7 +8,7 @@ import pytest
 from cases import make_case
 
 from lotting import Scenario, solve
-from lotting.solver import SolverRun
+from lotting.mip.solver import SolverRun
 
 
 @pytest.fixture

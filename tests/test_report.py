@@ -8,7 +8,7 @@ import pytest
 from cases import make_case
 
 from lotting import Scenario, load_case
-from lotting.report import WIDTH, market_report
+from lotting.present.market_check import WIDTH, market_report
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example" / "contract.csv"
 

@@ -10,13 +10,13 @@ from brute import best_division
 from test_optimise import SEEDS, make
 
 from lotting import Scenario, load_case
-from lotting.blocks import make_blocks
-from lotting.candidates import enumerate_candidates
-from lotting.evaluate import LotJudge, evaluate_lots
 from lotting.generate import realistic_frames, write_frames
-from lotting.model import coverable
-from lotting.options import build_options
-from lotting.warmstart import _packing, greedy_start
+from lotting.mip.candidates import enumerate_candidates
+from lotting.mip.warmstart import _packing, greedy_start
+from lotting.rules.blocks import make_blocks
+from lotting.rules.lots import LotJudge
+from lotting.rules.options import build_options, holdable
+from lotting.rules.scoring import evaluate_lots
 
 
 @pytest.mark.parametrize("solver", [None, "highs"])
@@ -25,7 +25,7 @@ def test_greedy_start_is_a_feasible_division(seed, solver, tmp_path):
     case, scenario = make(seed, tmp_path)
     options = build_options(case, scenario)
     blocks = make_blocks(case)
-    can = [[b for b, block in enumerate(blocks) if coverable(o, block)] for o in options]
+    can = holdable(options, blocks)
     judge = LotJudge(case, scenario, options)
     candidates, _ = enumerate_candidates(judge, blocks, can)
     start = greedy_start(judge, blocks, candidates, solver=solver)
@@ -49,7 +49,7 @@ def test_greedy_start_finds_most_feasible_cases(tmp_path):
         case, scenario = make(seed, tmp_path)
         options = build_options(case, scenario)
         blocks = make_blocks(case)
-        can = [[b for b, block in enumerate(blocks) if coverable(o, block)] for o in options]
+        can = holdable(options, blocks)
         judge = LotJudge(case, scenario, options)
         start = greedy_start(judge, blocks, enumerate_candidates(judge, blocks, can)[0])
         found += start is not None
@@ -63,7 +63,7 @@ def test_packing_mip_finds_the_best_packing(seed, tmp_path):
     case, scenario = make(seed, tmp_path)
     options = build_options(case, scenario)
     blocks = make_blocks(case)
-    can = [[b for b, block in enumerate(blocks) if coverable(o, block)] for o in options]
+    can = holdable(options, blocks)
     candidates = enumerate_candidates(LotJudge(case, scenario, options), blocks, can)[0]
     pool = list(range(min(len(candidates), 10)))
     most = 3
@@ -92,7 +92,7 @@ def test_the_packing_step_improves_realistic_starts(seed, tmp_path):
     scenario = Scenario()
     options = build_options(case, scenario)
     blocks = make_blocks(case)
-    can = [[b for b, block in enumerate(blocks) if coverable(o, block)] for o in options]
+    can = holdable(options, blocks)
     judge = LotJudge(case, scenario, options)
     candidates = enumerate_candidates(judge, blocks, can)[0]
     values = []

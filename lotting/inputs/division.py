@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lotting.case import Case, read_table
 from lotting.errors import InputError
+from lotting.inputs.case import Case, read_table
 
 
 def read_assignment(path: str | Path, case: Case) -> dict[str, str]:

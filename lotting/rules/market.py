@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lotting.case import ALL, Case
+from lotting.inputs.case import ALL, Case
 from lotting.scenario import Scenario
 
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
-from lotting.case import Case
-from lotting.market import capacities, coverage, targets
-from lotting.options import TOLERANCE, Option, build_options, consortium_cliques
+from lotting.inputs.case import Case
+from lotting.rules.market import capacities, coverage, targets
+from lotting.rules.options import Option, build_options, consortium_cliques
+from lotting.rules.values import fits
 from lotting.scenario import KINDS, Scenario
 
 #: Widest line of :meth:`MarketReport.to_text`.
@@ -110,11 +111,6 @@ def _kinds(case: Case, scenario: Scenario, cap: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "suppliers", "capacity", "targets"])
 
 
-def _fits(value: float, limit: float) -> bool:
-    """value ≤ limit, with the tolerance the eligibility rule uses."""
-    return value <= limit + TOLERANCE * max(1.0, value)
-
-
 def _units(
     case: Case,
     scenario: Scenario,
@@ -128,7 +124,7 @@ def _units(
     rows = []
     for position, row in enumerate(case.contract.itertuples(index=False)):
         value = values[position]
-        alone = int(sum(_fits(value, cap[s]) for s in cover.index[cover[row.unit].to_numpy()]))
+        alone = int(sum(fits(value, cap[s]) for s in cover.index[cover[row.unit].to_numpy()]))
         eligible = [o for o in options if o.is_eligible([position], values)]
         lead = sum(o.type == "lead" for o in eligible)
         total = len(eligible)
@@ -322,7 +318,7 @@ def _cliques(
                 "kinds": _kind_list({kind[m] for m in clique}),
                 "capacity": capacity,
                 "units_covered": len(units),
-                "units_alone": sum(_fits(values[u], capacity) for u in units),
+                "units_alone": sum(fits(values[u], capacity) for u in units),
                 "has_target": any(m in target for m in clique),
             }
         )

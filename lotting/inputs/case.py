@@ -6,16 +6,13 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import networkx as nx
 import pandas as pd
 
 from lotting.errors import InputError
+from lotting.inputs.boundaries import Boundaries, read_topojson
 from lotting.scenario import KINDS
-
-if TYPE_CHECKING:
-    from lotting.maps import Boundaries
 
 RELATIONS = ("consortium", "subcontract")
 ALL = "*"
@@ -108,8 +105,6 @@ def _boundaries(
     named: str | Path | None, beside: Path, contract: pd.DataFrame, warnings: list[str]
 ) -> Boundaries | None:
     """Area shapes for maps: a named file must load; one found beside the contract may fail."""
-    from lotting.maps import read_topojson
-
     areas = list(dict.fromkeys(contract["area"]))
     if named is not None:
         return read_topojson(named, names=areas)

@@ -13,9 +13,9 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from lotting.blocks import Block
-from lotting.evaluate import LotJudge
-from lotting.options import TOLERANCE
+from lotting.rules.blocks import Block
+from lotting.rules.lots import LotJudge
+from lotting.rules.values import above, fits
 
 #: Most block sets one option may generate before it is left to the compact model.
 MAX_SETS_PER_OPTION = 20_000
@@ -44,7 +44,7 @@ def block_sets(
     With ``neighbours`` (block adjacency), only sets connected through it: a lot whose blocks
     are not connected cannot have connected areas, so nothing feasible is lost.
 
-    >>> from lotting.blocks import Block
+    >>> from lotting.rules.blocks import Block
     >>> b = [Block((i,), (1.0,), 1.0, frozenset({str(i)}), frozenset({"s"}), "") for i in range(3)]
     >>> sorted(block_sets(b, [0, 1, 2], 2.0, 100))
     [(0,), (0, 1), (0, 2), (1,), (1, 2), (2,)]
@@ -54,7 +54,6 @@ def block_sets(
     if neighbours is not None:
         return _connected_sets(blocks, allowed, limit, cap, neighbours)
     allowed = sorted(allowed, key=lambda b: blocks[b].value)
-    slack = TOLERANCE * max(1.0, limit)
     found: list[tuple[int, ...]] = []
     stack: list[tuple[int, tuple[int, ...], float]] = [(0, (), 0.0)]
     while stack:
@@ -62,7 +61,7 @@ def block_sets(
         for i in range(start, len(allowed)):
             b = allowed[i]
             value = total + blocks[b].value
-            if value > limit + slack:
+            if above(value, limit):
                 break  # sorted by value: every later block is at least as heavy
             subset = (*chosen, b)
             found.append(tuple(sorted(subset)))
@@ -86,10 +85,9 @@ def _connected_sets(
     """
     inside = set(allowed)
     near = {b: neighbours.get(b, set()) & inside for b in inside}
-    slack = TOLERANCE * max(1.0, limit)
     found: list[tuple[int, ...]] = []
     for root in sorted(inside):
-        if blocks[root].value > limit + slack:
+        if above(blocks[root].value, limit):
             continue
         beyond = sorted(u for u in near[root] if u > root)
         stack = [((root,), {root} | near[root], beyond, blocks[root].value)]
@@ -100,7 +98,7 @@ def _connected_sets(
             while extension:
                 w = extension.pop()
                 value = total + blocks[w].value
-                if value > limit + slack:
+                if above(value, limit):
                     continue
                 fresh = sorted(u for u in near[w] if u > root and u not in seen)
                 subset = (*chosen, w)
@@ -138,7 +136,7 @@ def grown_sets(
     set it ends with. The same seed gives the same sample. (Keeping every set along the way
     too was measured: five times the lots, and no better start.)
 
-    >>> from lotting.blocks import Block
+    >>> from lotting.rules.blocks import Block
     >>> b = [Block((i,), (1.0,), 1.0, frozenset({str(i)}), frozenset({"s"}), "") for i in range(3)]
     >>> sorted(grown_sets(b, [0, 1, 2], 2.0, 6, seed=0, neighbours={0: {1}, 1: {0, 2}, 2: {1}}))
     [(0, 1), (1, 2)]
@@ -148,16 +146,15 @@ def grown_sets(
         return []
     within = set(inside)
     rng = random.Random(seed)
-    slack = TOLERANCE * max(1.0, limit)
     found: set[tuple[int, ...]] = set()
     for k in range(growths):
         root = inside[k % len(inside)]
-        if blocks[root].value > limit + slack:
+        if above(blocks[root].value, limit):
             continue
         chosen, total = {root}, blocks[root].value
         near = within if neighbours is None else within & neighbours.get(root, set())
-        while fits := sorted(u for u in near - chosen if total + blocks[u].value <= limit + slack):
-            pick = rng.choice(fits)
+        while room := sorted(u for u in near - chosen if fits(total + blocks[u].value, limit)):
+            pick = rng.choice(room)
             chosen.add(pick)
             total += blocks[pick].value
             if neighbours is not None:

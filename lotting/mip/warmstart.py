@@ -1,7 +1,7 @@
 """A quick feasible division to start the solver from: greedy candidates, then a packing MIP.
 
 It only helps the solver find a first plan sooner on large contracts; the optimum does not depend
-on it. Everything here is checked with the exact lot rules (:class:`lotting.evaluate.LotJudge`).
+on it. Everything here is checked with the exact lot rules (:class:`lotting.rules.lots.LotJudge`).
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from dataclasses import dataclass
 import networkx as nx
 import pulp
 
-from lotting.blocks import Block
-from lotting.candidates import Candidate
-from lotting.evaluate import LotJudge, objective
-from lotting.options import Option
+from lotting.mip.candidates import Candidate
+from lotting.mip.solver import run
+from lotting.rules.blocks import Block
+from lotting.rules.lots import LotJudge
+from lotting.rules.options import Option
+from lotting.rules.scoring import objective
 from lotting.scenario import Scenario
-from lotting.solver import run
 
 #: Candidate lots judged exactly per step, best first by what they could add.
 BATCH = 40

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
-from lotting.case import Case
-from lotting.market import capacities, coverage, targets
+from lotting.inputs.case import Case
+from lotting.rules.blocks import Block
+from lotting.rules.market import capacities, coverage, targets
+from lotting.rules.values import above, below, fits
 from lotting.scenario import Scenario
-
-#: Relative tolerance of value comparisons, so sums taken in another order compare the same.
-TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -62,16 +61,20 @@ class Option:
             return False
         if total is None:
             total = sum(values[u] for u in units)
-        slack = TOLERANCE * max(1.0, total)
-        if total > self.capacity + slack:
+        if above(total, self.capacity):
             return False
         if self.own_share > 0:
-            if self.own_capacity < self.own_share * total - slack:
+            if below(self.own_capacity, self.own_share * total):
                 return False
             own_value = sum(values[u] for u in units if u in self.own)
-            if own_value < self.own_share * total - slack:
+            if below(own_value, self.own_share * total):
                 return False
         return True
+
+    def can_hold(self, block: Block) -> bool:
+        """Could some lot this option is eligible for contain the block? (coverage and the
+        capacity rules alone: the block fits in :attr:`value_limit`)."""
+        return fits(block.value, self.value_limit) and self.covers.issuperset(block.units)
 
 
 def build_options(case: Case, scenario: Scenario) -> list[Option]:
@@ -129,6 +132,11 @@ def build_options(case: Case, scenario: Scenario) -> list[Option]:
                 )
             )
     return options
+
+
+def holdable(options: Sequence[Option], blocks: Sequence[Block]) -> list[list[int]]:
+    """For each option, the positions of the blocks it could hold in some lot (:meth:`can_hold`)."""
+    return [[b for b, block in enumerate(blocks) if o.can_hold(block)] for o in options]
 
 
 def supply_chains(case: Case) -> dict[str, set[str]]:

@@ -1,9 +1,9 @@
 """The mixed-integer program: the division of blocks into lots that maximises the objective.
 
-Two kinds of lot make up a division. *Candidate* lots (see :mod:`lotting.candidates`) are listed in
-full with their exact reach and open value, and chosen by set partitioning. *Compact* lots hold the
-rest: a binary per block and lot, and eligibility per option and lot. Plain compact lots earn no
-credit. Each target-held option with too many lots to list gets its own family of compact lots,
+Two kinds of lot make up a division. *Candidate* lots (see :mod:`lotting.mip.candidates`) are
+listed in full with their exact reach and open value, and chosen by set partitioning. *Compact*
+lots hold the rest: a binary per block and lot, and eligibility per option and lot. Plain compact
+lots earn no credit. Each target-held option with too many lots to list gets its own family of compact lots,
 which it is always eligible for: they hold only blocks it could hold, their whole value is open, and
 its targets (and those of other such options eligible there) are reached. Every lot is valued at
 most at its true worth, and every lot is valued exactly in some form (a candidate, a lot of an
@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 import networkx as nx
 import pulp
 
-from lotting.blocks import Block, own_value
-from lotting.candidates import Candidate
-from lotting.options import TOLERANCE, Option
+from lotting.mip.candidates import Candidate
+from lotting.rules.blocks import Block, own_value
+from lotting.rules.options import Option, holdable
 from lotting.scenario import Scenario
 
 Var = pulp.LpVariable
@@ -102,13 +102,6 @@ class LotModel:
         return values
 
 
-def coverable(option: Option, block: Block) -> bool:
-    """Can the option hold some lot containing this block (coverage and capacity alone)?"""
-    limit = option.value_limit
-    fits = block.value <= limit + TOLERANCE * max(1.0, limit)
-    return fits and option.covers.issuperset(block.units)
-
-
 class _Builder:
     """Holds the problem while it is built; variables are named by family and a counter."""
 
@@ -164,7 +157,7 @@ def build_model(
     m = _Builder()
     n = len(blocks)
     values = [block.value for block in blocks]
-    can = [[b for b, block in enumerate(blocks) if coverable(o, block)] for o in options]
+    can = holdable(options, blocks)
     credit = range(len(options)) if credited is None else credited
     openers = sorted({o for o in credit if options[o].has_target and can[o]})
     # Enumerated target-held options never need a compact lot: every lot they can hold is listed.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lotting.case import Case
+from lotting.inputs.case import Case
 
 
 @dataclass(frozen=True)

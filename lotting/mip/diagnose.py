@@ -11,10 +11,10 @@ from collections.abc import Sequence
 
 import networkx as nx
 
-from lotting.blocks import Block, make_blocks
-from lotting.case import Case
-from lotting.model import coverable
-from lotting.options import Option
+from lotting.inputs.case import Case
+from lotting.rules.blocks import Block, make_blocks
+from lotting.rules.options import Option
+from lotting.rules.values import above
 from lotting.scenario import Scenario
 
 MAX_NAMED = 8
@@ -68,7 +68,7 @@ def _too_few_bidders(
     """Blocks that fewer than min_bidders options could bid for, even in a lot of their own."""
     short = []
     for block in blocks:
-        count = sum(1 for o in options if coverable(o, block))
+        count = sum(1 for o in options if o.can_hold(block))
         if count < scenario.min_bidders:
             short.append(f"{_block_label(case, block)}: {count}")
     if not short:
@@ -85,7 +85,7 @@ def _value_bounds(case: Case, scenario: Scenario, blocks: list[Block]) -> list[s
     total = sum(b.value for b in blocks)
     hi, lo = scenario.max_lot_value, scenario.min_lot_value
     if hi is not None:
-        heavy = [f"{_block_label(case, b)} ({b.value:,.0f})" for b in blocks if b.value > hi]
+        heavy = [f"{_block_label(case, b)} ({b.value:,.0f})" for b in blocks if above(b.value, hi)]
         if heavy:
             out.append(f"Worth more than max_lot_value {hi:,.0f} on their own: {_names(heavy)}.")
         elif hi > 0 and math.ceil(total / hi - 1e-9) > scenario.max_lots:

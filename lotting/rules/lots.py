@@ -1,0 +1,95 @@
+"""The lot rules of DESIGN.md applied to one group of units: eligible options, holders, breaches.
+
+:class:`LotJudge` is the one place a lot is judged; the model, the start, the diagnosis and the
+scoring all ask it (or, for one option, :meth:`Option.is_eligible`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from lotting.inputs.case import Case
+from lotting.rules.options import Option, build_options
+from lotting.rules.values import above, below
+from lotting.scenario import Scenario
+
+
+class LotJudge:
+    """Applies the DESIGN.md lot rules to any group of units: the one place they are computed.
+
+    >>> judge = LotJudge(case, Scenario())  # doctest: +SKIP
+    >>> judge.judge([0, 1]).bidders  # doctest: +SKIP
+    3
+    """
+
+    def __init__(
+        self, case: Case, scenario: Scenario, options: Sequence[Option] | None = None
+    ) -> None:
+        self.case = case
+        self.scenario = scenario
+        self.options = list(options) if options is not None else build_options(case, scenario)
+        self.values = case.contract["value"].tolist()
+        self.areas = case.contract["area"].tolist()
+        graph = case.adjacency
+        self.neighbours = {a: set(graph[a]) for a in graph} if graph is not None else None
+
+    def judge(self, lot: Collection[int], among: Sequence[Option] | None = None) -> LotCheck:
+        """Value, eligible options, target holders and broken rules of one lot.
+
+        ``among``, when given, must hold every option that could be eligible (a speed-up for
+        callers that know which options cover the lot); the others are not tried.
+        """
+        value = float(sum(self.values[u] for u in lot))
+        tried = self.options if among is None else among
+        eligible = tuple(o for o in tried if o.is_eligible(lot, self.values, value))
+        holders = tuple(sorted({t for o in eligible for t in o.targets}))
+        subs = {s for o in eligible for s, covers in o.chain_targets if not covers.isdisjoint(lot)}
+        return LotCheck(
+            value, eligible, holders, frozenset(subs), self._breaches(lot, value, len(eligible))
+        )
+
+    def _breaches(self, lot: Collection[int], value: float, bidders: int) -> tuple[str, ...]:
+        """Rules one lot breaks: bidders, value bounds, contiguity."""
+        scenario, out = self.scenario, []
+        if bidders < scenario.min_bidders:
+            out.append(f"{bidders} bidder(s), fewer than min_bidders {scenario.min_bidders}")
+        if scenario.min_lot_value is not None and below(value, scenario.min_lot_value):
+            out.append(f"value {value:,.0f} below min_lot_value {scenario.min_lot_value:,.0f}")
+        if scenario.max_lot_value is not None and above(value, scenario.max_lot_value):
+            out.append(f"value {value:,.0f} above max_lot_value {scenario.max_lot_value:,.0f}")
+        if self.neighbours is not None:
+            pieces = count_pieces({self.areas[u] for u in lot}, self.neighbours)
+            if pieces > 1:
+                out.append(f"areas not connected ({pieces} separate pieces)")
+        return tuple(out)
+
+
+def count_pieces(areas: set[str], neighbours: Mapping[str, set[str]]) -> int:
+    """Number of connected pieces the areas form through their neighbours (a plain search:
+    lots are small, and this runs for every candidate lot)."""
+    left, pieces = set(areas), 0
+    while left:
+        pieces += 1
+        stack = [left.pop()]
+        while stack:
+            found = neighbours[stack.pop()] & left
+            left -= found
+            stack.extend(found)
+    return pieces
+
+
+@dataclass(frozen=True)
+class LotCheck:
+    """What the rules say of one lot."""
+
+    value: float
+    eligible: tuple[Option, ...]
+    holders: tuple[str, ...]
+    sub_holders: frozenset[str]
+    breaches: tuple[str, ...]
+
+    @property
+    def bidders(self) -> int:
+        """Number of eligible bid options."""
+        return len(self.eligible)
