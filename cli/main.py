@@ -5,6 +5,7 @@ Exit status: 0 success; 1 no feasible division (with the reasons); 2 invalid inp
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import sys
@@ -22,6 +23,7 @@ from lotting.inputs.division import read_assignment
 from lotting.plan import compare
 from lotting.present.market_check import market_report
 from lotting.present.writers import write_evaluation, write_frontier, write_partners
+from lotting.scenario import option_name
 
 EXIT_INFEASIBLE = 1
 EXIT_INPUT = 2
@@ -74,56 +76,35 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+#: Click types of the scenario fields, by their annotation.
+_TYPES: dict[str, Any] = {"float": float, "float | None": float, "int": int, "int | None": int}
+
+
 def scenario_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Every scenario parameter as an option, defaults from Scenario."""
-    d = Scenario()
-    specs: list[tuple[str, type, Any, str]] = [
-        ("--lot-cost", float, d.lot_cost, "cost of tendering and managing one lot, per year"),
-        ("--reach-value", float, d.reach_value, "value of each target supplier that can bid"),
-        ("--open-rate", float, d.open_rate, "value per unit of contract value open to targets"),
-        ("--min-bidders", int, d.min_bidders, "fewest eligible bid options a lot may have"),
-        ("--max-lots", int, d.max_lots, "most lots allowed"),
-        ("--max-consortium", int, d.max_consortium, "largest consortium considered"),
-        ("--max-sub-share", float, d.max_sub_share, "largest share a prime may subcontract"),
-        ("--turnover-ratio", float, d.turnover_ratio, "capacity = turnover × this ratio"),
-        ("--min-lot-value", float, None, "smallest lot value allowed"),
-        ("--max-lot-value", float, None, "largest lot value allowed"),
-    ]
-    command = click.option(
-        "--target-kinds",
-        default=",".join(d.target_kinds),
-        show_default=True,
-        help="comma-separated kinds counted as targets (user_led, vcse, sme, large)",
-    )(command)
-    command = click.option(
-        "--no-subcontracting", is_flag=True, help="lead options without supply chains"
-    )(command)
-    command = click.option("--no-consortia", is_flag=True, help="no consortium options")(command)
-    for flag, kind, default, text in reversed(specs):
-        command = click.option(flag, type=kind, default=default, show_default=True, help=text)(
-            command
-        )
+    """Every scenario field as an option (``lot_cost`` → ``--lot-cost``), its default and help
+    from :class:`Scenario`, so a new field cannot be forgotten."""
+    for f in reversed(dataclasses.fields(Scenario)):
+        flag, help_text = option_name(f.name), f.metadata["help"]
+        if f.type == "bool":
+            option = click.option(flag, f.name, is_flag=True, help=f.metadata["off"])
+        elif f.type.startswith("tuple"):
+            default = ",".join(f.default)
+            option = click.option(flag, default=default, show_default=True, help=help_text)
+        else:
+            option = click.option(
+                flag, type=_TYPES[f.type], default=f.default, show_default=True, help=help_text
+            )
+        command = option(command)
     return command
 
 
 def make_scenario(kwargs: dict[str, Any]) -> Scenario:
-    """Pop the scenario options from a command's keyword arguments."""
-    names = [
-        "lot_cost",
-        "reach_value",
-        "open_rate",
-        "min_bidders",
-        "max_lots",
-        "max_consortium",
-        "max_sub_share",
-        "turnover_ratio",
-        "target_kinds",
-        "min_lot_value",
-        "max_lot_value",
-    ]
-    values = {n: kwargs.pop(n) for n in names}
-    values["consortia"] = not kwargs.pop("no_consortia")
-    values["subcontracting"] = not kwargs.pop("no_subcontracting")
+    """Pop the scenario options from a command's keyword arguments (a ``--no-…`` switch given
+    turns its field off)."""
+    values = {}
+    for f in dataclasses.fields(Scenario):
+        value = kwargs.pop(f.name)
+        values[f.name] = not value if f.type == "bool" else value
     return Scenario(**values)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lotting.errors import ScenarioError
@@ -23,6 +23,12 @@ FLOATS = (
 INTEGERS = ("min_bidders", "max_lots", "max_consortium")
 
 
+def _param(default: Any, help: str, off: str = "") -> Any:
+    """A scenario field with its one-line help (and, for a switch on by default, the help of the
+    ``--no-…`` option that turns it off), from which the CLI option is generated."""
+    return field(default=default, metadata={"help": help, "off": off})
+
+
 @dataclass(frozen=True)
 class Scenario:
     """Parameters of one lotting scenario (currency per year).
@@ -31,19 +37,23 @@ class Scenario:
     8
     """
 
-    lot_cost: float = 20_000.0
-    reach_value: float = 10_000.0
-    open_rate: float = 0.05
-    min_bidders: int = 2
-    max_lots: int = 20
-    max_consortium: int = 3
-    max_sub_share: float = 0.5
-    turnover_ratio: float = 0.5
-    target_kinds: tuple[str, ...] = ("user_led",)
-    min_lot_value: float | None = None
-    max_lot_value: float | None = None
-    consortia: bool = True
-    subcontracting: bool = True
+    lot_cost: float = _param(20_000.0, "cost of tendering and managing one lot, per year")
+    reach_value: float = _param(10_000.0, "value of each target supplier that can bid")
+    open_rate: float = _param(0.05, "value per unit of contract value open to targets")
+    min_bidders: int = _param(2, "fewest eligible bid options a lot may have")
+    max_lots: int = _param(20, "most lots allowed")
+    max_consortium: int = _param(3, "largest consortium considered")
+    max_sub_share: float = _param(0.5, "largest share a prime may subcontract")
+    turnover_ratio: float = _param(0.5, "capacity = turnover × this ratio")
+    target_kinds: tuple[str, ...] = _param(
+        ("user_led",), "comma-separated kinds counted as targets (user_led, vcse, sme, large)"
+    )
+    min_lot_value: float | None = _param(None, "smallest lot value allowed")
+    max_lot_value: float | None = _param(None, "largest lot value allowed")
+    consortia: bool = _param(True, "consortium options (--no-consortia: none)")
+    subcontracting: bool = _param(
+        True, "lead options with supply chains (--no-subcontracting: none)"
+    )
 
     def __post_init__(self) -> None:
         kinds = self.target_kinds
@@ -94,6 +104,18 @@ class Scenario:
         data = dataclasses.asdict(self)
         data["target_kinds"] = list(self.target_kinds)
         return data
+
+
+def option_name(name: str) -> str:
+    """The CLI spelling of a scenario field: ``--lot-cost``; a switch on by default is turned off
+    with ``--no-…``.
+
+    >>> option_name("max_sub_share"), option_name("consortia")
+    ('--max-sub-share', '--no-consortia')
+    """
+    default = {f.name: f.default for f in dataclasses.fields(Scenario)}[name]
+    spelt = name.replace("_", "-")
+    return f"--no-{spelt}" if default is True else f"--{spelt}"
 
 
 def _require(name: str, value: Any, ok: Any, expected: str, integer: bool = False) -> None:

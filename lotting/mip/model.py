@@ -1,9 +1,9 @@
 """The mixed-integer program: the division of blocks into lots that maximises the objective.
 
-Two kinds of lot make up a division. *Candidate* lots (see :mod:`lotting.mip.candidates`) are
-listed in full with their exact reach and open value, and chosen by set partitioning. *Compact*
-lots hold the rest: a binary per block and lot, and eligibility per option and lot. Plain compact
-lots earn no credit. Each target-held option with too many lots to list gets its own family of compact lots,
+Two kinds of lot make up a division. *Candidate* lots (see :mod:`lotting.mip.candidates`) are listed
+in full with their exact reach and open value, and chosen by set partitioning. *Compact* lots hold
+the rest: a binary per block and lot, and eligibility per option and lot. Plain compact lots earn no
+credit. Each target-held option with too many lots to list gets its own family of compact lots,
 which it is always eligible for: they hold only blocks it could hold, their whole value is open, and
 its targets (and those of other such options eligible there) are reached. Every lot is valued at
 most at its true worth, and every lot is valued exactly in some form (a candidate, a lot of an
