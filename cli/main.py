@@ -101,7 +101,7 @@ def scenario_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def make_scenario(kwargs: dict[str, Any]) -> Scenario:
     """Pop the scenario options from a command's keyword arguments (a ``--no-…`` switch given
     turns its field off)."""
-    values = {}
+    values: dict[str, Any] = {}
     for f in dataclasses.fields(Scenario):
         value = kwargs.pop(f.name)
         values[f.name] = not value if f.type == "bool" else value
@@ -178,6 +178,12 @@ def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
         help="seconds each solve may take; 0 for no limit",
     )(command)
     command = click.option(
+        "--work-limit",
+        type=click.IntRange(min=1),
+        default=None,
+        help="branch-and-bound nodes each solve may explore: the same plan on any machine",
+    )(command)
+    command = click.option(
         "--out",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
@@ -205,11 +211,19 @@ def prepare(contract: Path, kwargs: dict[str, Any]) -> tuple[Case, Scenario]:
 )
 @handle_errors
 def split(
-    contract: Path, out: Path | None, time_limit: float, solver: str, timings: bool, **kwargs: Any
+    contract: Path,
+    out: Path | None,
+    time_limit: float,
+    work_limit: int | None,
+    solver: str,
+    timings: bool,
+    **kwargs: Any,
 ) -> None:
     """Find the best division of CONTRACT into lots; write the plan, tables and chart."""
     case, scenario = prepare(contract, kwargs)
-    plan = solve(case, scenario, time_limit=time_limit or None, solver=solver)
+    plan = solve(
+        case, scenario, time_limit=time_limit or None, solver=solver, work_limit=work_limit
+    )
     folder = plan.to_folder(out or default_out(contract), tuple(case.files.values()), timings)
     click.echo(format_lots(plan))
     click.echo()
@@ -224,7 +238,12 @@ def split(
 @common_options
 @handle_errors
 def frontier_command(
-    contract: Path, out: Path | None, time_limit: float, solver: str, **kwargs: Any
+    contract: Path,
+    out: Path | None,
+    time_limit: float,
+    work_limit: int | None,
+    solver: str,
+    **kwargs: Any,
 ) -> None:
     """The trade-off curve: the best reach and open value for each number of lots."""
     case, scenario = prepare(contract, kwargs)
@@ -240,7 +259,12 @@ def frontier_command(
         f"Solving for 1 to {scenario.max_lots} lots (time limit {time_limit:g} s each)", err=True
     )
     table = frontier(
-        case, scenario, time_limit=time_limit or None, solver=solver, progress=progress
+        case,
+        scenario,
+        time_limit=time_limit or None,
+        solver=solver,
+        progress=progress,
+        work_limit=work_limit,
     )
     folder = write_frontier(table, out or default_out(contract), tuple(case.files.values()))
     click.echo(format_frontier(table))
@@ -262,6 +286,7 @@ def evaluate_command(
     contract: Path,
     out: Path | None,
     time_limit: float,
+    work_limit: int | None,
     solver: str,
     lots_file: Path,
     no_optimise: bool,
@@ -273,7 +298,9 @@ def evaluate_command(
     optimum = None
     if not no_optimise:
         try:
-            optimum = solve(case, scenario, time_limit=time_limit or None, solver=solver)
+            optimum = solve(
+                case, scenario, time_limit=time_limit or None, solver=solver, work_limit=work_limit
+            )
         except (InfeasibleError, NoSolutionError) as err:
             click.echo(f"No optimum to compare with: {err}", err=True)
     inputs = (*case.files.values(), lots_file)

@@ -1,9 +1,10 @@
 """lotting: divide a public contract into lots that the real supplier market can bid for.
 
 >>> from lotting import load_case, Scenario, solve
->>> case = load_case("data/example/contract.csv")  # doctest: +SKIP
->>> plan = solve(case, Scenario(lot_cost=30_000, max_lots=8))  # doctest: +SKIP
->>> plan.lots  # doctest: +SKIP
+>>> case = load_case("data/example/contract.csv")
+>>> plan = solve(case, Scenario(lot_cost=30_000, max_lots=8))
+>>> plan.status, plan.objective, len(plan.lots)
+('optimal', 310550.0, 8)
 """
 
 from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
@@ -21,6 +22,7 @@ from lotting.present.market_check import MarketReport, market_report
 from lotting.rules.options import Option, build_options
 from lotting.rules.scoring import Evaluation, evaluate_division, evaluate_lots
 from lotting.scenario import Scenario
+from lotting.settings import Settings
 
 __all__ = [
     "Boundaries",
@@ -35,6 +37,7 @@ __all__ = [
     "Plan",
     "Scenario",
     "ScenarioError",
+    "Settings",
     "build_options",
     "compare",
     "evaluate",

@@ -12,7 +12,7 @@ import pandas as pd
 
 from lotting.errors import InputError
 
-Writer = Callable[[Path], None]
+Writer = Callable[[Path], object]
 
 
 def write_folder(out: Path, files: dict[str, Writer], inputs: tuple[Path, ...] = ()) -> Path:

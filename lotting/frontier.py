@@ -37,13 +37,15 @@ def frontier(
     time_limit: float | None = 60,
     solver: str = "highs",
     progress: Progress | None = None,
+    work_limit: int | None = None,
 ) -> pd.DataFrame:
     """For k = 1 .. max_lots, the division with exactly k lots that maximises access.
 
     Access is ``reach_value × reach + open_rate × open_value``; the overhead is ``lot_cost × k``.
     Rows say ``infeasible`` where no division has k lots; ``pareto`` marks points that no other
     point beats on overhead, reach and open value; ``chosen`` marks the plan :func:`solve` returns
-    for the same scenario (its own division, so the two always agree). ``time_limit`` is per solve.
+    for the same scenario (its own division, so the two always agree). ``time_limit`` and
+    ``work_limit`` (nodes) are per solve.
 
     >>> case = load_case("data/example/contract.csv")  # doctest: +SKIP
     >>> frontier(case, Scenario(max_lots=4))["k"].tolist()  # doctest: +SKIP
@@ -51,7 +53,7 @@ def frontier(
     """
     scenario = scenario or Scenario()
     start = time.perf_counter()
-    chosen = solve(case, scenario, time_limit=time_limit, solver=solver)
+    chosen = solve(case, scenario, time_limit=time_limit, solver=solver, work_limit=work_limit)
     best = chosen.objective
     rows = []
     for k in range(1, scenario.max_lots + 1):
@@ -60,7 +62,14 @@ def frontier(
             status = chosen.status
         else:
             try:
-                plan = solve(case, scenario, time_limit=time_limit, solver=solver, exact_lots=k)
+                plan = solve(
+                    case,
+                    scenario,
+                    time_limit=time_limit,
+                    solver=solver,
+                    exact_lots=k,
+                    work_limit=work_limit,
+                )
                 status = plan.status
             except InfeasibleError:
                 plan, status = None, "infeasible"

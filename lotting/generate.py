@@ -152,9 +152,9 @@ def realistic_frames(
     for k in range(n_islands):
         edges.add((names[rng.randrange(mainland)], names[mainland + k]))
     graph_neighbours: dict[str, list[str]] = {a: [] for a in names}
-    for a, b in sorted(edges):
-        graph_neighbours[a].append(b)
-        graph_neighbours[b].append(a)
+    for one, other in sorted(edges):
+        graph_neighbours[one].append(other)
+        graph_neighbours[other].append(one)
 
     services = [f"service{s}" for s in range(n_services)]
     weights = [rng.lognormvariate(0, 0.8) for _ in names]
@@ -162,8 +162,8 @@ def realistic_frames(
     shares = [s / sum(shares[:n_services]) for s in shares[:n_services]]
     rows = []
     for a, area in enumerate(names):
-        for s, service in enumerate(services):
-            value = total_value * shares[s] * weights[a] / sum(weights)
+        for k, service in enumerate(services):
+            value = total_value * shares[k] * weights[a] / sum(weights)
             rows.append(
                 {
                     "unit": f"{service}-{area}",

@@ -24,10 +24,7 @@ from lotting.rules.lots import LotJudge
 from lotting.rules.options import Option, build_options, holdable
 from lotting.rules.scoring import evaluate_division, evaluate_lots
 from lotting.scenario import Scenario
-
-#: Models with more variables than this skip HiGHS's presolve (measured: on a 150-unit contract
-#: presolve alone took 35 s of a 60 s limit, and without it the root bound came at 25 s).
-PRESOLVE_UP_TO = 20_000
+from lotting.settings import Settings
 
 
 def solve(
@@ -37,6 +34,8 @@ def solve(
     solver: str = "highs",
     enumerate_lots: bool = True,
     exact_lots: int | None = None,
+    work_limit: int | None = None,
+    settings: Settings | None = None,
 ) -> Plan:
     """Find the best division of the contract for the scenario.
 
@@ -45,12 +44,16 @@ def solve(
     passes before any division is found.
     ``enumerate_lots=False`` solves the purely compact model (slower; kept for cross-checks);
     ``exact_lots`` asks for the best division with exactly that many lots (at most max_lots).
+    ``work_limit`` stops the solver after that many branch-and-bound nodes: a budget that gives
+    the same plan on any machine (the time limit still caps it from outside). ``settings`` tune
+    how, never what, is computed (:class:`lotting.settings.Settings`).
 
-    >>> plan = solve(load_case("data/example/contract.csv"), Scenario(max_lots=8))  # doctest: +SKIP
-    >>> plan.metrics["n_lots"] <= 8  # doctest: +SKIP
+    >>> plan = solve(load_case("data/example/contract.csv"), Scenario(max_lots=8))
+    >>> plan.metrics["n_lots"] <= 8
     True
     """
     scenario = scenario or Scenario()
+    settings = settings or Settings()
     began = time.perf_counter()
     options = build_options(case, scenario)
     blocks = make_blocks(case)
@@ -59,17 +62,26 @@ def solve(
         reasons += _lot_count_reasons(case, scenario, blocks, exact_lots)
     if reasons:
         raise InfeasibleError(reasons)
-    listed, credited = _listed(case, scenario, options, blocks, enumerate_lots)
+    listed, credited = _listed(case, scenario, options, blocks, enumerate_lots, settings)
+    aggregate = len(blocks) > settings.aggregate_from
     model = build_model(
-        scenario, options, blocks, case.adjacency, listed, credited, exact_lots=exact_lots
+        scenario, options, blocks, case.adjacency, listed, credited, exact_lots, aggregate
     )
     judge = LotJudge(case, scenario, options)
     start = None
     if exact_lots is None:
-        start = greedy_start(judge, blocks, listed, _greedy_seconds(time_limit), solver)
+        cap = settings.start_share * time_limit if time_limit else settings.start_cap
+        start = greedy_start(judge, blocks, listed, cap, solver, settings)
     remaining = time_limit and max(1.0, time_limit - (time.perf_counter() - began))
-    presolve = model.stats["variables"] <= PRESOLVE_UP_TO
-    result = run(model.problem, solver, remaining, model.start(*start) if start else None, presolve)
+    presolve = model.stats["variables"] <= settings.presolve_up_to
+    result = run(
+        model.problem,
+        solver,
+        remaining,
+        model.start(*start) if start else None,
+        presolve,
+        node_limit=work_limit,
+    )
     if result.status == "infeasible":
         raise InfeasibleError([_generic_reason(case, scenario, exact_lots)])
     division = model.division() if result.status != "no_solution" else None
@@ -118,7 +130,9 @@ def evaluate(
     The plan's status is "feasible" when the division keeps every rule of the scenario and
     "infeasible" otherwise; ``plan.evaluation.breaches`` lists every rule it breaks.
 
-    >>> plan = evaluate(case, Scenario(), {"U1": "north", "U2": "north"})  # doctest: +SKIP
+    >>> boards = read_assignment("data/example/nhs_boards.csv", case)
+    >>> evaluate(case, Scenario(), boards).metrics["n_lots"]
+    14
     """
     scenario = scenario or Scenario()
     evaluation = evaluate_division(case, scenario, assignment, build_options(case, scenario))
@@ -129,21 +143,18 @@ def evaluate(
 
 
 def _listed(
-    case: Case, scenario: Scenario, options: list[Option], blocks: list[Block], on: bool
+    case: Case,
+    scenario: Scenario,
+    options: list[Option],
+    blocks: list[Block],
+    on: bool,
+    settings: Settings,
 ) -> tuple[list[Candidate], list[int] | None]:
     """Candidate target lots and the target-held options left to the compact model."""
     if not on:
         return [], None
     can = holdable(options, blocks)
-    return enumerate_candidates(LotJudge(case, scenario, options), blocks, can)
-
-
-def _greedy_seconds(time_limit: float | None) -> float:
-    """Time for the greedy start: 15 % of the limit, at least 5 s but at most half of it (15 s
-    without a limit); it stops sooner when no candidate lot improves it. On 150-300 units the
-    start is most of the final plan's quality, and the solver's bound hardly moves after the
-    root (measured: 6 s sometimes left the packing step no time)."""
-    return min(0.5 * time_limit, max(5.0, 0.15 * time_limit)) if time_limit else 15.0
+    return enumerate_candidates(LotJudge(case, scenario, options), blocks, can, settings)
 
 
 def _start_division(

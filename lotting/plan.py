@@ -105,7 +105,8 @@ class Plan:
     def plot(self, ax: Axes | None = None) -> Axes:
         """Chart of the lot allocation: areas × services coloured by lot.
 
-        >>> plan.plot().figure.savefig("lots.png")  # doctest: +SKIP
+        >>> plan.plot().get_title()
+        '8 lots · reach 7 · open value 9,611,000 of 31,998,000 per year'
         """
         return plot_lots(self.evaluation, ax=ax)
 

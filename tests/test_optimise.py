@@ -11,6 +11,7 @@ from lotting import InfeasibleError, NoSolutionError, Scenario, load_case, solve
 from lotting.generate import random_frames, random_scenario, write_frames
 from lotting.rules.options import build_options
 from lotting.rules.scoring import evaluate_lots
+from lotting.settings import Settings
 
 SEEDS = range(40)
 
@@ -57,27 +58,25 @@ def test_compact_model_matches_brute_force(seed, tmp_path):
 
 
 @pytest.mark.parametrize("seed", SEEDS[1::2])
-def test_mixed_listed_and_compact_target_lots(seed, tmp_path, monkeypatch):
+def test_mixed_listed_and_compact_target_lots(seed, tmp_path):
     """Options with more than 3 candidate sets fall back to the compact model's credit."""
-    monkeypatch.setattr("lotting.mip.candidates.MAX_SETS_PER_OPTION", 3)
     case, scenario = make(seed, tmp_path)
-    check_against_brute_force(case, scenario)
+    check_against_brute_force(case, scenario, settings=Settings(max_sets_per_option=3))
 
 
 @pytest.mark.parametrize("seed", SEEDS[::3])
-def test_aggregated_coverage_rows_match_brute_force(seed, tmp_path, monkeypatch):
+def test_aggregated_coverage_rows_match_brute_force(seed, tmp_path):
     """One coverage row per option and compact lot (used on large contracts) is exact too."""
-    monkeypatch.setattr("lotting.mip.model.AGGREGATE_FROM", 0)
     case, scenario = make(seed, tmp_path)
-    check_against_brute_force(case, scenario, enumerate_lots=seed % 2 == 0)
+    settings = Settings(aggregate_from=0)
+    check_against_brute_force(case, scenario, enumerate_lots=seed % 2 == 0, settings=settings)
 
 
 @pytest.mark.parametrize("seed", SEEDS[1::5])
-def test_without_presolve_matches_brute_force(seed, tmp_path, monkeypatch):
+def test_without_presolve_matches_brute_force(seed, tmp_path):
     """Large models skip HiGHS's presolve; the answer must not change."""
-    monkeypatch.setattr("lotting.optimise.PRESOLVE_UP_TO", 0)
     case, scenario = make(seed, tmp_path)
-    check_against_brute_force(case, scenario)
+    check_against_brute_force(case, scenario, settings=Settings(presolve_up_to=0))
 
 
 @pytest.mark.parametrize("seed", SEEDS[::8])

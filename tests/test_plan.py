@@ -72,8 +72,8 @@ def test_stopped_by_time_limit_says_feasible_with_gap(case, monkeypatch):
 
     real = optimise.run
 
-    def stopped(problem, solver, limit, start=None, presolve=True):
-        result = real(problem, solver, limit, start, presolve)
+    def stopped(problem, solver, limit, start=None, presolve=True, **limits):
+        result = real(problem, solver, limit, start, presolve, **limits)
         return SolverRun("feasible", 99.0, result.seconds, result.name)
 
     monkeypatch.setattr(optimise, "run", stopped)

@@ -61,8 +61,8 @@ def load_case(
     maps, used when its area names match the contract's; a broken one found beside the contract
     is skipped with a warning, a named one is an error).
 
-    >>> case = load_case("data/example/contract.csv")  # doctest: +SKIP
-    >>> len(case.contract)  # doctest: +SKIP
+    >>> case = load_case("data/example/contract.csv")
+    >>> len(case.contract)
     64
     """
     contract_path = Path(contract)

@@ -13,8 +13,8 @@ def read_assignment(path: str | Path, case: Case) -> dict[str, str]:
 
     Every contract unit must appear exactly once; missing, repeated and unknown units are named.
 
-    >>> current = read_assignment("data/example/nhs_boards.csv", case)  # doctest: +SKIP
-    >>> current["EMP-S12000033"]  # doctest: +SKIP
+    >>> current = read_assignment("data/example/nhs_boards.csv", case)
+    >>> current["EMP-S12000033"]
     'Grampian'
     """
     file = str(path)

@@ -16,11 +16,7 @@ from dataclasses import dataclass
 from lotting.rules.blocks import Block
 from lotting.rules.lots import LotJudge
 from lotting.rules.values import above, fits
-
-#: Most block sets one option may generate before it is left to the compact model.
-MAX_SETS_PER_OPTION = 20_000
-#: Random growths per option left to the compact model, whose lots are listed as a sample.
-GROWTHS_PER_OPTION = 300
+from lotting.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -90,7 +86,9 @@ def _connected_sets(
         if above(blocks[root].value, limit):
             continue
         beyond = sorted(u for u in near[root] if u > root)
-        stack = [((root,), {root} | near[root], beyond, blocks[root].value)]
+        stack: list[tuple[tuple[int, ...], set[int], list[int], float]] = [
+            ((root,), {root} | near[root], beyond, blocks[root].value)
+        ]
         found.append((root,))
         while stack:
             chosen, seen, extension, total = stack.pop()
@@ -167,7 +165,7 @@ def enumerate_candidates(
     judge: LotJudge,
     blocks: Sequence[Block],
     coverable: Sequence[Sequence[int]],
-    cap: int | None = None,
+    settings: Settings | None = None,
 ) -> tuple[list[Candidate], list[int]]:
     """All feasible lots with an eligible target-held option, and the target-held options whose
     lots were too many to list (their indexes in ``judge.options``).
@@ -175,9 +173,10 @@ def enumerate_candidates(
     For those options a sample of their lots (:func:`grown_sets`) is listed too: the model stays
     exact through their compact families, and the start and the solver get large, valuable lots
     of theirs ready made. ``coverable[o]`` lists the blocks option o could hold alone (coverage
-    and capacity).
+    and capacity). ``settings`` give the most lots listed per option and the growths sampled.
     """
-    cap = MAX_SETS_PER_OPTION if cap is None else cap
+    settings = settings or Settings()
+    cap = settings.max_sets_per_option
     able: list[set[int]] = [set() for _ in blocks]
     for o, held in enumerate(coverable):
         for b in held:
@@ -192,7 +191,7 @@ def enumerate_candidates(
         sets = block_sets(blocks, coverable[o], option.value_limit, cap, near)
         if sets is None:
             too_many.append(o)
-            growths = GROWTHS_PER_OPTION
+            growths = settings.growths_per_option
             sets = grown_sets(blocks, coverable[o], option.value_limit, growths, o, near)
         for subset in sets:
             if subset in seen:

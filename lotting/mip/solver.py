@@ -38,21 +38,23 @@ def run(
     time_limit: float | None = 60,
     start: dict[pulp.LpVariable, float] | None = None,
     presolve: bool = True,
+    node_limit: int | None = None,
 ) -> SolverRun:
     """Solve ``problem`` (a maximisation) with the named solver; ``time_limit`` None or 0 = none.
 
     ``start`` gives values of some variables of a feasible solution for the solver to begin with;
     ``presolve=False`` skips HiGHS's presolve, which on very large models can take most of the
-    time limit before the first bound.
+    time limit before the first bound. ``node_limit`` stops the branch and bound after that many
+    nodes: a budget that, unlike seconds, gives the same answer on any machine.
     """
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver '{solver}'; expected one of {', '.join(SOLVERS)}")
     limit = float(time_limit) if time_limit else None
     began = time.perf_counter()
     if solver == "highs":
-        status, bound = _run_highs(problem, limit, start or {}, presolve)
+        status, bound = _run_highs(problem, limit, start or {}, presolve, node_limit)
     else:
-        status, bound = _run_cbc(problem, limit, start or {})
+        status, bound = _run_cbc(problem, limit, start or {}, node_limit)
     return SolverRun(status, bound, time.perf_counter() - began, solver)
 
 
@@ -61,6 +63,7 @@ def _run_highs(
     limit: float | None,
     start: dict[pulp.LpVariable, float],
     presolve: bool = True,
+    node_limit: int | None = None,
 ) -> tuple[str, float | None]:
     """HiGHS through highspy; status from the HiGHS model status, bound from its MIP info."""
     import highspy
@@ -68,7 +71,7 @@ def _run_highs(
 
     began = time.perf_counter()
 
-    class StartedHiGHS(pulp.HiGHS):  # type: ignore[misc, valid-type]
+    class StartedHiGHS(pulp.HiGHS):
         """PuLP's HiGHS, handing HiGHS a (partial) starting solution before it runs."""
 
         def callSolver(self, lp: pulp.LpProblem) -> None:
@@ -81,12 +84,23 @@ def _run_highs(
                 lp.solverModel.setSolution(len(index), index, value)
             lp.solverModel.run()
 
+        def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[int, int]:
+            """PuLP's reading of the values; its status map lacks the statuses of node and
+            solution limits (a KeyError after the values are read), which lotting reads itself."""
+            try:
+                return super().findSolutionValues(lp)
+            except KeyError:
+                return pulp.LpStatusNotSolved, pulp.LpSolutionIntegerFeasible
+
     options = {
         "mip_rel_gap": GAP_REL,
         "mip_abs_gap": GAP_ABS,
         "random_seed": 0,
+        "threads": 1,
         "presolve": "on" if presolve else "off",
     }
+    if node_limit is not None:
+        options["mip_max_nodes"] = node_limit
     problem.solve(StartedHiGHS(msg=False, timeLimit=limit, **options))
     highs = problem.solverModel
     model_status = highs.getModelStatus()
@@ -113,7 +127,10 @@ def _cbc_command(**kwargs: object) -> pulp.LpSolver:
 
 
 def _run_cbc(
-    problem: pulp.LpProblem, limit: float | None, start: dict[pulp.LpVariable, float]
+    problem: pulp.LpProblem,
+    limit: float | None,
+    start: dict[pulp.LpVariable, float],
+    node_limit: int | None = None,
 ) -> tuple[str, float | None]:
     """CBC; status and gap from its log, as PuLP's mapping of "stopped" varies by version."""
     for var, value in start.items():
@@ -127,6 +144,7 @@ def _run_cbc(
             gapAbs=GAP_ABS,
             logPath=str(log),
             warmStart=bool(start),
+            options=[f"maxNodes {node_limit}"] if node_limit is not None else [],
         )
         problem.solve(cmd)
         text = log.read_text(errors="replace") if log.exists() else ""

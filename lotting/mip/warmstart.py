@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import pulp
@@ -21,22 +21,40 @@ from lotting.rules.lots import LotJudge
 from lotting.rules.options import Option
 from lotting.rules.scoring import objective
 from lotting.scenario import Scenario
+from lotting.settings import Settings
 
-#: Candidate lots judged exactly per step, best first by what they could add.
-BATCH = 40
-#: Candidates the packing MIP chooses among, beyond those chosen already (measured on the
-#: 150-unit benchmark: 500 found the best division in 2 s, 5000 a worse one in 13 s).
-PACKING_COLUMNS = 500
-#: Most candidates in the packing MIP's relaxation (its solve takes a few seconds at 30,000).
-PACKING_POOL = 30_000
+
+@dataclass
+class Work:
+    """The start's work budget: candidate lots judged so far, against ``settings.start_trials``,
+    and the wall-clock cap (``deadline``, from :func:`time.perf_counter`) that only stops a run on
+    a machine far slower than expected."""
+
+    budget: int
+    deadline: float
+    trials: int = 0
+    capped: bool = field(default=False)
+
+    def spent(self) -> bool:
+        """True once the budget is used up (or, as an outer cap, the deadline passed)."""
+        if self.trials >= self.budget:
+            return True
+        if time.perf_counter() >= self.deadline:
+            self.capped = True
+        return self.capped
+
+    def seconds_left(self) -> float:
+        """Wall time left under the outer cap (at least a tenth of a second: 0 means none)."""
+        return max(0.1, self.deadline - time.perf_counter())
 
 
 def greedy_start(
     judge: LotJudge,
     blocks: Sequence[Block],
     candidates: Sequence[Candidate],
-    seconds: float = 5.0,
+    seconds: float = 60.0,
     solver: str | None = None,
+    settings: Settings | None = None,
 ) -> tuple[list[int], list[list[int]]] | None:
     """Chosen candidates and plain lots (block lists) forming a feasible division, or None.
 
@@ -47,22 +65,26 @@ def greedy_start(
     again, kept when the objective improves. With a ``solver``, a packing MIP over the candidates
     the linear relaxation favours (:meth:`_Greedy.pack`) then looks for a better choice, and the
     polishing resumes from it.
+
+    The work is counted in candidate lots judged (``settings.start_trials`` in all, a third of
+    them for the first polish) and packing-MIP nodes, so the start is the same on any machine;
+    ``seconds`` only caps it from outside.
     """
-    began = time.perf_counter()
-    deadline = began + seconds
-    greedy = _Greedy(judge, blocks, candidates)
+    settings = settings or Settings()
+    work = Work(settings.start_trials, time.perf_counter() + seconds)
+    greedy = _Greedy(judge, blocks, candidates, settings, work)
     plain = greedy.plain_lots(greedy.everything)
     if plain is None or len(plain) > judge.scenario.max_lots:
         return None
-    best = greedy.grow(_State([], greedy.everything, plain, greedy.value([], plain)), deadline)
-    best = greedy.polish(best, min(deadline, began + 0.3 * seconds))
+    best = greedy.grow(_State([], greedy.everything, plain, greedy.value([], plain)))
+    best = greedy.polish(best, work.trials + (work.budget - work.trials) // 3)
     if solver is not None and best.chosen:
-        packed = greedy.pack(best, solver, min(deadline, began + 0.75 * seconds))
+        packed = greedy.pack(best, solver)
         if packed is not None:  # polished even when worse: lots handed back regrow differently
-            packed = greedy.polish(packed, deadline)
+            packed = greedy.polish(packed, work.budget)
             if packed.value > best.value + 1e-9:
                 return packed.chosen, packed.plain
-    best = greedy.polish(best, deadline)  # resumes where the packing step cut it short
+    best = greedy.polish(best, work.budget)  # resumes where the first polish stopped
     return best.chosen, best.plain
 
 
@@ -85,9 +107,15 @@ class _Greedy:
     """Candidate lots worth trying, and the exact value of a division made of them."""
 
     def __init__(
-        self, judge: LotJudge, blocks: Sequence[Block], candidates: Sequence[Candidate]
+        self,
+        judge: LotJudge,
+        blocks: Sequence[Block],
+        candidates: Sequence[Candidate],
+        settings: Settings,
+        work: Work,
     ) -> None:
         self.scenario, self.candidates = judge.scenario, candidates
+        self.settings, self.work = settings, work
         self.plain_lots = _PlainLots(judge, blocks)
         self.everything = frozenset(range(len(blocks)))
         self.pool = [c for c in range(len(candidates)) if self.worth(c) > judge.scenario.lot_cost]
@@ -114,46 +142,47 @@ class _Greedy:
             return None
         return _State(chosen, rest, plain, self.value(chosen, plain))
 
-    def polish(self, state: _State, deadline: float) -> _State:
+    def polish(self, state: _State, until: int) -> _State:
         """Take each chosen lot out in turn and grow again, keeping the first improvement, until
-        none improves or time is up."""
+        none improves or ``until`` candidate lots have been judged in all."""
         best, improved = state, True
-        while improved and time.perf_counter() < deadline:
+        while improved and not self.work.spent() and self.work.trials < until:
             improved = False
             for c in list(best.chosen):
-                if time.perf_counter() >= deadline:
+                if self.work.spent() or self.work.trials >= until:
                     break
                 trial = self.without(best, c)
                 if trial is None or trial.lots > self.scenario.max_lots:
                     continue
-                trial = self.grow(trial, deadline)
+                trial = self.grow(trial)
                 if trial.value > best.value + 1e-9:
                     best, improved = trial, True
                     break
         return best
 
-    def pack(self, state: _State, solver: str, deadline: float) -> _State | None:
+    def pack(self, state: _State, solver: str) -> _State | None:
         """A better choice of candidates, if the packing MIP of :func:`_packing` finds one.
 
         The MIP keeps the plain lots' number and chooses among the candidates that its linear
         relaxation uses or nearly uses (smallest reduced costs), plus those chosen now; chosen
-        lots go back to plain lots while the division has too many lots.
+        lots go back to plain lots while the division has too many lots. The MIP stops after
+        ``settings.packing_nodes`` nodes.
         """
-        if deadline - time.perf_counter() < 1.0:
+        settings, work = self.settings, self.work
+        if work.spent():
             return None
         most = self.scenario.max_lots - len(state.plain)
-        pool = heapq.nlargest(PACKING_POOL, self.pool, key=self.worth)  # the largest contracts
+        pool = heapq.nlargest(settings.packing_pool, self.pool, key=self.worth)  # largest first
         relaxed, z = _packing(self.scenario, self.candidates, sorted(pool), most, pulp.LpContinuous)
-        if run(relaxed, solver, deadline - time.perf_counter()).status != "optimal":
+        if run(relaxed, solver, work.seconds_left()).status != "optimal":
             return None
         near = sorted(z, key=lambda c: (-(z[c].value() or 0.0), abs(z[c].dj or 0.0), c))
-        keep = sorted({*state.chosen, *near[:PACKING_COLUMNS]})
-        seconds = deadline - time.perf_counter()
-        if seconds < 0.5:
-            return None
+        keep = sorted({*state.chosen, *near[: settings.packing_columns]})
         problem, z = _packing(self.scenario, self.candidates, keep, most)
         start = {var: float(c in state.chosen) for c, var in z.items()}
-        if run(problem, solver, seconds, start).status not in ("optimal", "feasible"):
+        nodes = settings.packing_nodes
+        found = run(problem, solver, work.seconds_left(), start, node_limit=nodes).status
+        if found not in ("optimal", "feasible"):
             return None
         chosen = [c for c, var in z.items() if (var.value() or 0.0) > 0.5]
         rest = self.everything.difference(*(self.candidates[c].blocks for c in chosen))
@@ -166,16 +195,17 @@ class _Greedy:
             packed = max((t for t in trials if t is not None), key=lambda t: t.value, default=None)
         return packed
 
-    def grow(self, state: _State, deadline: float) -> _State:
-        """Add the best of the top-ranked candidates while the objective improves."""
+    def grow(self, state: _State) -> _State:
+        """Add the best of the top-ranked candidates while the objective improves (and the work
+        budget lasts)."""
         scenario, candidates = self.scenario, self.candidates
         chosen, rest, plain, best = list(state.chosen), state.rest, state.plain, state.value
         holders = {t for c in chosen for t in self.held[c]}
         open_value = sum(candidates[c].value for c in chosen)
         pool = [c for c in self.pool if rest.issuperset(candidates[c].blocks)]
-        while pool and time.perf_counter() < deadline:
+        while pool and not self.work.spent():
             ranked = heapq.nsmallest(
-                BATCH,
+                self.settings.batch,
                 (
                     (
                         -scenario.reach_value * len(self.held[c] - holders)
@@ -186,6 +216,7 @@ class _Greedy:
                 ),
             )
             step = None
+            self.work.trials += len(ranked)
             for _, c in ranked:
                 left = rest - set(candidates[c].blocks)
                 pieces = self.plain_lots(left)

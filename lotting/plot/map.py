@@ -136,8 +136,8 @@ def map_figure(evaluation: Evaluation, boundaries: Boundaries) -> Figure:
         plot_map(evaluation, boundaries, service=service, ax=ax, legend=False)
         shown = evaluation.assignment[evaluation.assignment["service"] == service]
         for handle in _key_handles(_lots_by_area(shown), boundaries, "no unit of this service"):
-            if handle.get_label() not in seen:
-                seen.add(handle.get_label())
+            if (label := str(handle.get_label())) not in seen:
+                seen.add(label)
                 keys.append(handle)
     handles = _legend_handles(evaluation, colours, evaluation.lots["lot"].tolist()) + keys
     figure.legend(

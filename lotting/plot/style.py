@@ -48,7 +48,8 @@ def side_legend(ax: Axes, handles: list, title: str, x: float = 1.02) -> None:
 
 def save_figure(ax: Axes, path: Path) -> None:
     """Save the Axes' figure as a PNG without a timestamp (same bytes on a re-run), close it."""
-    figure = ax.get_figure()
+    figure = ax.get_figure(root=True)
+    assert figure is not None, "an Axes drawn by lotting always has a figure"
     figure.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
     close(figure)
 

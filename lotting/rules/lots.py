@@ -18,9 +18,9 @@ from lotting.scenario import Scenario
 class LotJudge:
     """Applies the DESIGN.md lot rules to any group of units: the one place they are computed.
 
-    >>> judge = LotJudge(case, Scenario())  # doctest: +SKIP
-    >>> judge.judge([0, 1]).bidders  # doctest: +SKIP
-    3
+    >>> judge = LotJudge(case, Scenario())
+    >>> judge.judge([0, 1]).bidders
+    4
     """
 
     def __init__(

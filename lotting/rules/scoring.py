@@ -88,7 +88,9 @@ def evaluate_lots(
     unit_ids = contract["unit"].tolist()
     reached: set[str] = set()
     sub_reached: set[str] = set()
-    rows, breaches, lot_options = [], [], {}
+    rows: list[dict[str, Any]] = []
+    breaches: list[str] = []
+    lot_options: dict[int, list[str]] = {}
     open_value = 0.0
     for number, lot in enumerate(lots, start=1):
         check = judge.judge(lot)
@@ -128,7 +130,7 @@ def evaluate_lots(
         "open_value": open_value,
         "sub_reach": len(sub_reached - reached),
         "total_value": float(sum(judge.values)),
-        "fewest_bidders": min((r["bidders"] for r in rows), default=0),
+        "fewest_bidders": min((int(r["bidders"]) for r in rows), default=0),
         "objective": objective(scenario, reach, open_value, n_lots),
     }
     lots_df = pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
