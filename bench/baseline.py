@@ -18,31 +18,12 @@ import networkx as nx
 import pulp
 
 from lotting import Case, Scenario, build_options, evaluate_lots
+from lotting.mip.model import ModelBuilder
 from lotting.mip.solver import run
 from lotting.rules.options import Option
 
 Var = pulp.LpVariable
 Terms = list[tuple[Var, float]]
-
-
-class _Builder:
-    """Holds the problem while it is built; variables are named by family and a counter."""
-
-    def __init__(self) -> None:
-        self.prob = pulp.LpProblem("baseline", pulp.LpMaximize)
-        self.count = 0
-        self.rows = 0
-
-    def var(self, family: str, cat: str = pulp.LpBinary, up: float | None = 1) -> Var:
-        """A new variable ≥ 0 of the family, binary unless told otherwise."""
-        self.count += 1
-        return self.prob.add_variable(f"{family}_{self.count}", 0, up, cat)
-
-    def row(self, terms: Terms, sense: int, rhs: float) -> None:
-        """Add ``Σ coef × var (sense) rhs``; sense is pulp.LpConstraintLE, GE or EQ."""
-        self.rows += 1
-        expr = pulp.LpAffineExpression(terms)
-        self.prob.addConstraint(pulp.LpConstraint(expr, sense, f"c_{self.rows}", rhs))
 
 
 LE, GE, EQ = pulp.LpConstraintLE, pulp.LpConstraintGE, pulp.LpConstraintEQ
@@ -74,7 +55,7 @@ def build_baseline(
 ) -> BaselineModel:
     """Build the compact model of the case; options that cover no unit are left out."""
     options = [o for o in (options or build_options(case, scenario)) if o.covers]
-    m = _Builder()
+    m = ModelBuilder("baseline")
     contract = case.contract
     n = len(contract)
     n_lots = min(scenario.max_lots, n)
@@ -157,7 +138,7 @@ def build_baseline(
 
 
 def _contiguity(
-    m: _Builder,
+    m: ModelBuilder,
     graph: nx.Graph,
     unit_areas: list[str],
     x: dict[tuple[int, int], Var],

@@ -101,9 +101,9 @@ def lotting_build(case: Any, scenario: Any) -> tuple[float, dict[str, int]]:
     Calls the steps of ``lotting.optimise.solve`` up to the solver; NaN when they have changed.
     """
     try:
+        from lotting.mip.candidates import listed_candidates
         from lotting.mip.diagnose import infeasibility_reasons
         from lotting.mip.model import build_model
-        from lotting.optimise import _listed
         from lotting.rules.blocks import make_blocks
         from lotting.rules.options import build_options
 
@@ -111,7 +111,7 @@ def lotting_build(case: Any, scenario: Any) -> tuple[float, dict[str, int]]:
         options = build_options(case, scenario)
         blocks = make_blocks(case)
         infeasibility_reasons(case, scenario, options, blocks)
-        listed, credited = _listed(case, scenario, options, blocks, True)
+        listed, credited = listed_candidates(case, scenario, options, blocks)
         model = build_model(scenario, options, blocks, case.adjacency, listed, credited)
         return time.perf_counter() - start, dict(model.stats)
     except (ImportError, TypeError, AttributeError, ValueError):

@@ -13,7 +13,7 @@ import pandas as pd
 
 from lotting.errors import InfeasibleError, LottingError, NoSolutionError
 from lotting.inputs.case import Case
-from lotting.mip.candidates import Candidate, enumerate_candidates
+from lotting.mip.candidates import Candidate, listed_candidates
 from lotting.mip.diagnose import infeasibility_reasons
 from lotting.mip.model import build_model
 from lotting.mip.solver import run
@@ -21,7 +21,7 @@ from lotting.mip.warmstart import greedy_start
 from lotting.plan import Plan
 from lotting.rules.blocks import Block, make_blocks
 from lotting.rules.lots import LotJudge
-from lotting.rules.options import Option, build_options, holdable
+from lotting.rules.options import build_options
 from lotting.rules.scoring import evaluate_division, evaluate_lots
 from lotting.scenario import Scenario
 from lotting.settings import Settings
@@ -62,7 +62,10 @@ def solve(
         reasons += _lot_count_reasons(case, scenario, blocks, exact_lots)
     if reasons:
         raise InfeasibleError(reasons)
-    listed, credited = _listed(case, scenario, options, blocks, enumerate_lots, settings)
+    listed: list[Candidate] = []
+    credited: list[int] | None = None
+    if enumerate_lots:
+        listed, credited = listed_candidates(case, scenario, options, blocks, settings)
     aggregate = len(blocks) > settings.aggregate_from
     model = build_model(
         scenario, options, blocks, case.adjacency, listed, credited, exact_lots, aggregate
@@ -140,21 +143,6 @@ def evaluate(
     return Plan(
         status, None, evaluation, scenario, solver="none", seconds=0.0, boundaries=case.boundaries
     )
-
-
-def _listed(
-    case: Case,
-    scenario: Scenario,
-    options: list[Option],
-    blocks: list[Block],
-    on: bool,
-    settings: Settings,
-) -> tuple[list[Candidate], list[int] | None]:
-    """Candidate target lots and the target-held options left to the compact model."""
-    if not on:
-        return [], None
-    can = holdable(options, blocks)
-    return enumerate_candidates(LotJudge(case, scenario, options), blocks, can, settings)
 
 
 def _start_division(

@@ -91,3 +91,13 @@ def test_open_lots_are_never_empty_and_within_max_lots(tmp_path):
     assert model.n_lots == 4
     plan = solve(case, BASE.replace(lot_cost=0, reach_value=0, open_rate=0), time_limit=None)
     assert (plan.lots["n_units"] > 0).all()
+
+
+def test_aggregate_from_is_a_parameter(tmp_path):
+    """Contracts with more blocks than ``aggregate_from`` get aggregated coverage rows."""
+    case = case_with(tmp_path, adjacency=None, partners=True)
+    options, blocks = build_options(case, BASE), make_blocks(case)
+    default = build_model(BASE, options, blocks)
+    low = build_model(BASE, options, blocks, aggregate_from=0)
+    assert low.stats == build_model(BASE, options, blocks, aggregate=True).stats
+    assert low.stats["constraints"] < default.stats["constraints"]

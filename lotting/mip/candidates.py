@@ -13,9 +13,12 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from lotting.inputs.case import Case
 from lotting.rules.blocks import Block
 from lotting.rules.lots import LotJudge
+from lotting.rules.options import Option, holdable
 from lotting.rules.values import above, fits
+from lotting.scenario import Scenario
 from lotting.settings import Settings
 
 
@@ -204,3 +207,17 @@ def enumerate_candidates(
                 candidates.append(Candidate(subset, check.value, check.holders))
     candidates.sort(key=lambda c: c.blocks)
     return candidates, too_many
+
+
+def listed_candidates(
+    case: Case,
+    scenario: Scenario,
+    options: Sequence[Option],
+    blocks: Sequence[Block],
+    settings: Settings | None = None,
+) -> tuple[list[Candidate], list[int]]:
+    """The step ``solve`` takes before building the model: every candidate target lot of the
+    case, and the target-held options left to the compact model (see
+    :func:`enumerate_candidates`)."""
+    judge = LotJudge(case, scenario, options)
+    return enumerate_candidates(judge, blocks, holdable(options, blocks), settings)

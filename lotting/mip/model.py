@@ -1,24 +1,30 @@
 """The mixed-integer program: the division of blocks into lots that maximises the objective.
 
-Two kinds of lot make up a division. *Candidate* lots (see :mod:`lotting.mip.candidates`) are listed
-in full with their exact reach and open value, and chosen by set partitioning. *Compact* lots hold
-the rest: a binary per block and lot, and eligibility per option and lot. Plain compact lots earn no
-credit. Each target-held option with too many lots to list gets its own family of compact lots,
-which it is always eligible for: they hold only blocks it could hold, their whole value is open, and
-its targets (and those of other such options eligible there) are reached. Every lot is valued at
-most at its true worth, and every lot is valued exactly in some form (a candidate, a lot of an
-option's family, or a plain lot), so the optimum is exact.
+Two kinds of lot make up a division. *Candidate* lots (see :mod:`lotting.mip.candidates`) are
+listed in full with their exact reach and open value, and chosen by set partitioning. *Compact*
+lots hold the rest: a binary per block and lot, and eligibility per option and lot. Plain compact
+lots earn no credit. Each target-held option with too many lots to list gets its own family of
+compact lots, which it is always eligible for: they hold only blocks it could hold, their whole
+value is open, and its targets (and those of other such options eligible there) are reached. Every
+lot is valued at most at its true worth, and every lot is valued exactly in some form (a candidate,
+a lot of an option's family, or a plain lot), so the optimum is exact.
 
 Compact lots are interchangeable, so they are numbered canonically: a block may only go to a lot
 whose number is at most its own position, and opens lot l only if an earlier block sits in lot l-1.
 Coverage is written on area and service presence where whole areas or services are out of an
 option's reach, and per block elsewhere. Contiguity is a single-commodity flow from a root area.
+
+The model is written by small ``define_*`` functions, each adding one family of rows (its line of
+mathematics in its docstring), on one :class:`ModelBuilder`. Notation: blocks b (value v_b),
+candidate lots c (z_c), compact families F with canonical lots l (x^F_{i,l} puts the family's i-th
+block in lot l, y^F_l opens it, e^F_{o,l} makes option o eligible for it), targets t (r_t).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 import networkx as nx
 import pulp
@@ -27,11 +33,9 @@ from lotting.mip.candidates import Candidate
 from lotting.rules.blocks import Block, own_value
 from lotting.rules.options import Option, holdable
 from lotting.scenario import Scenario
+from lotting.settings import Settings
 
-Var = pulp.LpVariable
-
-#: Contracts with more blocks than this get one coverage row per option and compact lot.
-AGGREGATE_FROM = 100
+Var: TypeAlias = pulp.LpVariable
 
 
 @dataclass
@@ -102,11 +106,20 @@ class LotModel:
         return values
 
 
-class _Builder:
-    """Holds the problem while it is built; variables are named by family and a counter."""
+class ModelBuilder:
+    """Holds a problem while it is built; variables are named by family and a counter (PuLP
+    rewrites names, so real identifiers stay out of them). Shared with ``bench/baseline.py``.
 
-    def __init__(self) -> None:
-        self.prob = pulp.LpProblem("lotting", pulp.LpMaximize)
+    >>> m = ModelBuilder("demo")
+    >>> a, b = m.var("x"), m.var("x")
+    >>> m.add(a + b <= 1)
+    >>> m.row([(a, 1.0), (b, -1.0)], pulp.LpConstraintEQ, 0.0)
+    >>> (a.name, b.name, m.count, m.rows)
+    ('x_1', 'x_2', 2, 2)
+    """
+
+    def __init__(self, name: str = "lotting") -> None:
+        self.prob = pulp.LpProblem(name, pulp.LpMaximize)
         self.count = 0
         self.rows = 0
 
@@ -120,9 +133,15 @@ class _Builder:
         self.rows += 1
         self.prob += constraint
 
+    def row(self, terms: Sequence[tuple[Var, float]], sense: int, rhs: float) -> None:
+        """Add ``Σ coef × var (sense) rhs``; sense is pulp.LpConstraintLE, GE or EQ."""
+        self.rows += 1
+        expr = pulp.LpAffineExpression(list(terms))
+        self.prob.addConstraint(pulp.LpConstraint(expr, sense, f"c_{self.rows}", rhs))
+
 
 @dataclass(frozen=True)
-class _Setting:
+class Context:
     """What every family of compact lots is built from."""
 
     scenario: Scenario
@@ -144,6 +163,7 @@ def build_model(
     credited: Sequence[int] | None = None,
     exact_lots: int | None = None,
     aggregate: bool | None = None,
+    aggregate_from: int | None = None,
 ) -> LotModel:
     """Build the MIP; options that can never be eligible are left out.
 
@@ -152,9 +172,10 @@ def build_model(
     family of compact lots it opens, valued exactly. ``exact_lots`` asks for exactly that many
     lots (for the trade-off curve). ``aggregate`` writes an option's coverage in one row per lot
     instead of one per excluded area, service or block: a weaker bound on compact lots, but far
-    fewer rows (None: when the contract has more than AGGREGATE_FROM blocks).
+    fewer rows (None: when the contract has more than ``aggregate_from`` blocks, by default
+    ``Settings.aggregate_from``).
     """
-    m = _Builder()
+    m = ModelBuilder()
     n = len(blocks)
     values = [block.value for block in blocks]
     can = holdable(options, blocks)
@@ -164,58 +185,24 @@ def build_model(
     viable = [
         o for o in range(len(options)) if can[o] and (o in openers or not options[o].has_target)
     ]
-    setting = _Setting(
+    threshold = Settings().aggregate_from if aggregate_from is None else aggregate_from
+    context = Context(
         scenario,
         options,
         blocks,
         can,
         viable,
         scale=max(values) / 100.0,  # value rows in units of 1 % of the largest block
-        aggregate=n > AGGREGATE_FROM if aggregate is None else aggregate,
+        aggregate=n > threshold if aggregate is None else aggregate,
         adjacency=adjacency,
     )
     z = {c: m.var("z") for c in range(len(candidates))}
-    families = [_family(m, setting, list(range(n)), None)]
-    families += [_family(m, setting, can[o], o) for o in openers]
-
-    holding_block: dict[int, list[Var]] = {}
-    for c, candidate in enumerate(candidates):
-        for b in candidate.blocks:
-            holding_block.setdefault(b, []).append(z[c])
-    for family in families:
-        for (i, _), var in family.x.items():
-            holding_block.setdefault(family.members[i], []).append(var)
-    for b in range(n):
-        m.add(_total(holding_block[b]) == 1)
-    opened = [y for family in families for y in family.y.values()]
-    all_lots = _total([*opened, *z.values()])
-    m.add(all_lots <= scenario.max_lots if exact_lots is None else all_lots == exact_lots)
-
-    # Reach: a target supplier counts once it holds an eligible option for some lot; in a family
-    # of lots opened by a credited option, that option and every other credited one eligible.
-    holding: dict[str, list[Var]] = {}
-    for family in families[1:]:
-        for (o, _), eo in family.e.items():
-            if o in openers:
-                for t in options[o].targets:
-                    holding.setdefault(t, []).append(eo)
-    for c, candidate in enumerate(candidates):
-        for t in candidate.holders:
-            holding.setdefault(t, []).append(z[c])
-    reach = []
-    for t in sorted(holding):
-        reach.append(r := m.var("r", pulp.LpContinuous))
-        m.add(r <= _total(holding[t]))
-
-    # Open value: a listed lot's value, and the whole value of every lot a credited option opens.
-    gains: dict[Var, float] = dict.fromkeys([*opened, *z.values()], -scenario.lot_cost)
-    for c, candidate in enumerate(candidates):
-        gains[z[c]] += scenario.open_rate * candidate.value
-    for family in families[1:]:
-        for (i, _), var in family.x.items():
-            gains[var] = scenario.open_rate * values[family.members[i]]
-    gains.update({r: scenario.reach_value for r in reach})
-    m.prob.setObjective(_linear(gains.items()))
+    families = [define_family(m, context, list(range(n)), None)]
+    families += [define_family(m, context, can[o], o) for o in openers]
+    define_partition(m, n, candidates, z, families)
+    define_lot_count(m, scenario, families, z, exact_lots)
+    reach = define_reach(m, options, openers, families, candidates, z)
+    define_objective(m, scenario, values, families, candidates, z, reach)
     stats = {
         "variables": m.count,
         "constraints": m.rows,
@@ -229,40 +216,202 @@ def build_model(
     return LotModel(m.prob, blocks, families, z, list(candidates), stats)
 
 
-def _family(m: _Builder, setting: _Setting, members: list[int], opener: int | None) -> Family:
+def define_partition(
+    m: ModelBuilder,
+    n_blocks: int,
+    candidates: Sequence[Candidate],
+    z: dict[int, Var],
+    families: Sequence[Family],
+) -> None:
+    """Every block in exactly one lot, listed or compact:
+
+    Σ_{c ∋ b} z_c + Σ_F Σ_l x^F_{b,l} = 1   ∀ b
+    """
+    holding_block: dict[int, list[Var]] = {}
+    for c, candidate in enumerate(candidates):
+        for b in candidate.blocks:
+            holding_block.setdefault(b, []).append(z[c])
+    for family in families:
+        for (i, _), var in family.x.items():
+            holding_block.setdefault(family.members[i], []).append(var)
+    for b in range(n_blocks):
+        m.add(_total(holding_block[b]) == 1)
+
+
+def define_lot_count(
+    m: ModelBuilder,
+    scenario: Scenario,
+    families: Sequence[Family],
+    z: dict[int, Var],
+    exact_lots: int | None,
+) -> None:
+    """At most max_lots lots (exactly k for the trade-off curve):
+
+    Σ_F Σ_l y^F_l + Σ_c z_c ≤ max_lots   (= k with exact_lots)
+    """
+    opened = [y for family in families for y in family.y.values()]
+    all_lots = _total([*opened, *z.values()])
+    m.add(all_lots <= scenario.max_lots if exact_lots is None else all_lots == exact_lots)
+
+
+def define_reach(
+    m: ModelBuilder,
+    options: Sequence[Option],
+    openers: Sequence[int],
+    families: Sequence[Family],
+    candidates: Sequence[Candidate],
+    z: dict[int, Var],
+) -> list[Var]:
+    """A target counts once it holds an eligible option for some lot: a listed lot it holds, or
+    a lot of a credited option's family where a credited option it holds is eligible:
+
+        r_t ≤ Σ_{c: t ∈ holders(c)} z_c + Σ_{F ≠ plain} Σ_{l, o credited: t ∈ targets(o)} e^F_{o,l}
+        ∀ t,   0 ≤ r_t ≤ 1
+    """
+    holding: dict[str, list[Var]] = {}
+    for family in families[1:]:
+        for (o, _), eo in family.e.items():
+            if o in openers:
+                for t in options[o].targets:
+                    holding.setdefault(t, []).append(eo)
+    for c, candidate in enumerate(candidates):
+        for t in candidate.holders:
+            holding.setdefault(t, []).append(z[c])
+    reach = []
+    for t in sorted(holding):
+        reach.append(r := m.var("r", pulp.LpContinuous))
+        m.add(r <= _total(holding[t]))
+    return reach
+
+
+def define_objective(
+    m: ModelBuilder,
+    scenario: Scenario,
+    values: Sequence[float],
+    families: Sequence[Family],
+    candidates: Sequence[Candidate],
+    z: dict[int, Var],
+    reach: Sequence[Var],
+) -> None:
+    """DESIGN.md's objective; open value from listed lots and credited families' lots:
+
+    max  reach_value Σ_t r_t + open_rate (Σ_c v_c z_c + Σ_{F ≠ plain} Σ_{i,l} v_i x^F_{i,l})
+         − lot_cost (Σ_c z_c + Σ_F Σ_l y^F_l)
+    """
+    opened = [y for family in families for y in family.y.values()]
+    gains: dict[Var, float] = dict.fromkeys([*opened, *z.values()], -scenario.lot_cost)
+    for c, candidate in enumerate(candidates):
+        gains[z[c]] += scenario.open_rate * candidate.value
+    for family in families[1:]:
+        for (i, _), var in family.x.items():
+            gains[var] = scenario.open_rate * values[family.members[i]]
+    gains.update({r: scenario.reach_value for r in reach})
+    m.prob.setObjective(_linear(gains.items()))
+
+
+def define_family(
+    m: ModelBuilder, context: Context, members: list[int], opener: int | None
+) -> Family:
     """Compact lots over ``members`` (global block positions, sorted): canonical numbering,
-    eligibility of every viable option, bidders, value bounds and contiguity. With an opener,
-    that option is eligible in every open lot."""
-    scenario, options = setting.scenario, setting.options
-    blocks = [setting.blocks[b] for b in members]
-    local = {b: i for i, b in enumerate(members)}
-    weights = [block.value / setting.scale for block in blocks]
+    eligibility of every viable option, capacity, bidders, value bounds and contiguity. With an
+    opener, that option is eligible in every open lot (e^F_{opener,l} = y^F_l)."""
+    scenario = context.scenario
+    blocks = [context.blocks[b] for b in members]
     n = len(blocks)
     lots = range(min(scenario.max_lots, n))
     x = {(i, lot): m.var("x") for i in range(n) for lot in range(min(i + 1, len(lots)))}
     y = {lot: m.var("y") for lot in lots}
-    for lot in lots:
+    define_symmetry(m, x, y, n)
+    family = Family(members, opener, x, y)
+    areas = sorted({a for block in blocks for a in block.areas})
+    services = sorted({s for block in blocks for s in block.services})
+    area_in = define_presence(m, x, blocks, lots, areas, lambda block: block.areas)
+    service_in = define_presence(m, x, blocks, lots, services, lambda block: block.services)
+    define_eligibility(m, context, family, area_in, service_in)
+    define_capacity(m, context, family)
+    define_bidders(m, scenario, family)
+    define_value_bounds(m, context, family)
+    if context.adjacency is not None:
+        define_contiguity(m, context.adjacency.subgraph(areas), area_in, y)
+    return family
+
+
+def define_symmetry(
+    m: ModelBuilder, x: dict[tuple[int, int], Var], y: dict[int, Var], n: int
+) -> None:
+    """Canonical numbering of interchangeable lots (x_{i,l} exists only for l ≤ i): a lot is open
+    exactly when it holds a block, and a block opens lot l only after an earlier block opened l-1:
+
+        y_l ≤ Σ_{i ≥ l} x_{i,l},   x_{i,l} ≤ y_l,   x_{i,l} ≤ Σ_{l-1 ≤ v < i} x_{v,l-1}  (l ≥ 1)
+    """
+    for lot in y:
         m.add(y[lot] <= _total(x[i, lot] for i in range(lot, n)))
         for i in range(lot, n):
             m.add(x[i, lot] <= y[lot])
             if lot >= 1:
                 m.add(x[i, lot] <= _total(x[v, lot - 1] for v in range(lot - 1, i)))
 
+
+def define_presence(
+    m: ModelBuilder,
+    x: dict[tuple[int, int], Var],
+    blocks: list[Block],
+    lots: range,
+    keys: list[str],
+    keys_of: Callable[[Block], frozenset[str]],
+) -> dict[tuple[str, int], Var]:
+    """p_{k,l} = 1 exactly when some block of lot l has k among its areas (or services):
+
+    p_{k,l} ≤ Σ_{i ∋ k} x_{i,l},   x_{i,l} ≤ p_{k,l}   ∀ i ∋ k
+    """
+    present = {}
+    for lot in lots:
+        for key in keys:
+            holding = [b for b in range(lot, len(blocks)) if key in keys_of(blocks[b])]
+            if not holding:
+                continue
+            p = present[key, lot] = m.var("p")
+            m.add(p <= _total(x[b, lot] for b in holding))
+            for b in holding:
+                m.add(x[b, lot] <= p)
+    return present
+
+
+def _holdable_here(context: Context, family: Family, o: int) -> list[int]:
+    """Local positions of the family's blocks that option o could hold, sorted."""
+    local = {b: i for i, b in enumerate(family.members)}
+    return sorted(local[b] for b in context.can[o] if b in local)
+
+
+def define_eligibility(
+    m: ModelBuilder,
+    context: Context,
+    family: Family,
+    area_in: dict[tuple[str, int], Var],
+    service_in: dict[tuple[str, int], Var],
+) -> None:
+    """Option o may be eligible for an open lot only if the lot holds nothing o cannot hold:
+    no area or service wholly outside o's blocks, and no other block it cannot hold:
+
+        e_{o,l} ≤ y_l,   e_{o,l} + q ≤ 1   ∀ q ∈ out(o,l)
+        out(o,l) = {p_{k,l}: area or service k outside o} ∪ {x_{i,l}: block i ∉ o}
+        (aggregated: Σ_{q ∈ out(o,l)} q ≤ |out(o,l)| (1 − e_{o,l}))
+
+    Lots past o's last holdable block have no e_{o,l}; the opener's e is y itself.
+    """
+    blocks = [context.blocks[b] for b in family.members]
+    n = len(blocks)
     areas = sorted({a for block in blocks for a in block.areas})
     services = sorted({s for block in blocks for s in block.services})
-    area_in = _presence(m, x, blocks, lots, areas, lambda block: block.areas)
-    service_in = _presence(m, x, blocks, lots, services, lambda block: block.services)
-
-    family = Family(members, opener, x, y)
-    for o in setting.viable:
-        option = options[o]
-        ok = {local[b] for b in setting.can[o] if b in local}
+    x, y = family.x, family.y
+    for o in context.viable:
+        ok = set(_holdable_here(context, family, o))
         if not ok:
             continue
         ok_areas = {a for i in ok for a in blocks[i].areas}
         ok_services = {s for i in ok for s in blocks[i].services}
-        for lot in range(min(max(ok) + 1, len(lots))):
-            forced = o == opener
+        for lot in range(min(max(ok) + 1, len(y))):
+            forced = o == family.opener
             eo = y[lot] if forced else m.var("e")
             family.e[o, lot] = eo
             if not forced:
@@ -278,84 +427,85 @@ def _family(m: _Builder, setting: _Setting, members: list[int], opener: int | No
                 for i in range(lot, n)
                 if i not in ok and blocks[i].areas <= ok_areas and blocks[i].services <= ok_services
             ]
-            if setting.aggregate and len(outside) > 1:
+            if context.aggregate and len(outside) > 1:
                 m.add(_total(outside) <= len(outside) * (1 - eo))
             else:
                 for var in outside:
                     m.add(eo + var <= 1)
-            mine = sorted(i for i in ok if i >= lot)
-            limit = option.value_limit / setting.scale
-            load = _linear((x[i, lot], weights[i]) for i in mine)
-            if forced:  # the opener is eligible whenever the lot is open: no big-M needed
-                m.add(load <= limit * y[lot])
-            elif (big_m := sum(weights[i] for i in mine) - limit) > 0:
-                m.add(load <= limit + big_m * (1 - eo))
-            if option.own_share > 0:
-                coef = {
-                    i: (option.own_share * blocks[i].value - own_value(blocks[i], option.own))
-                    / setting.scale
-                    for i in mine
-                }
-                big_m = 0.0 if forced else sum(c for c in coef.values() if c > 0)
-                if forced or big_m > 0:
-                    own = _linear((x[i, lot], c) for i, c in coef.items())
-                    m.add(own <= big_m * (1 - eo))
 
-    for lot in lots:
+
+def define_capacity(m: ModelBuilder, context: Context, family: Family) -> None:
+    """An eligible option's capacity rules, on the blocks it could hold (w = value / scale):
+
+    Σ_{i ∈ o} w_i x_{i,l} ≤ limit_o + M (1 − e_{o,l})        (limit_o y_l for the opener)
+    Σ_{i ∈ o} (σ_o v_i − own_o(i)) x_{i,l} ≤ M' (1 − e_{o,l})   when o subcontracts (σ_o > 0)
+    """
+    blocks = [context.blocks[b] for b in family.members]
+    scale = context.scale
+    weights = [block.value / scale for block in blocks]
+    x, y = family.x, family.y
+    for (o, lot), eo in family.e.items():
+        option = context.options[o]
+        forced = o == family.opener
+        mine = [i for i in _holdable_here(context, family, o) if i >= lot]
+        limit = option.value_limit / scale
+        load = _linear((x[i, lot], weights[i]) for i in mine)
+        if forced:  # the opener is eligible whenever the lot is open: no big-M needed
+            m.add(load <= limit * y[lot])
+        elif (big_m := sum(weights[i] for i in mine) - limit) > 0:
+            m.add(load <= limit + big_m * (1 - eo))
+        if option.own_share > 0:
+            coef = {
+                i: (option.own_share * blocks[i].value - own_value(blocks[i], option.own)) / scale
+                for i in mine
+            }
+            big_m = 0.0 if forced else sum(c for c in coef.values() if c > 0)
+            if forced or big_m > 0:
+                own = _linear((x[i, lot], c) for i, c in coef.items())
+                m.add(own <= big_m * (1 - eo))
+
+
+def define_bidders(m: ModelBuilder, scenario: Scenario, family: Family) -> None:
+    """Every open lot has enough eligible options:
+
+    Σ_o e_{o,l} ≥ min_bidders · y_l   ∀ l
+    """
+    for lot, y in family.y.items():
         bidders = _total(eo for (_, at), eo in family.e.items() if at == lot)
-        m.add(bidders >= scenario.min_bidders * y[lot])
-        lot_value = _linear((x[i, lot], weights[i]) for i in range(lot, n))
-        if scenario.min_lot_value is not None:
-            m.add(lot_value >= scenario.min_lot_value / setting.scale * y[lot])
-        if scenario.max_lot_value is not None:
-            m.add(lot_value <= scenario.max_lot_value / setting.scale * y[lot])
-    if setting.adjacency is not None:
-        _contiguity(m, setting.adjacency.subgraph(areas), area_in, y, lots)
-    return family
+        m.add(bidders >= scenario.min_bidders * y)
 
 
-def _linear(terms: Iterable[tuple[Var, float]]) -> pulp.LpAffineExpression:
-    """A linear expression from (variable, coefficient) pairs, each variable once, built in one
-    go (summing products term by term is the slowest part of building a large model)."""
-    return pulp.LpAffineExpression(list(terms))
+def define_value_bounds(m: ModelBuilder, context: Context, family: Family) -> None:
+    """The scenario's lot value bounds, on open lots (w = value / scale):
+
+    min_lot_value · y_l ≤ Σ_i w_i x_{i,l} ≤ max_lot_value · y_l   ∀ l
+    """
+    scenario, scale = context.scenario, context.scale
+    lo, hi = scenario.min_lot_value, scenario.max_lot_value
+    if lo is None and hi is None:
+        return
+    weights = [context.blocks[b].value / scale for b in family.members]
+    for lot, y in family.y.items():
+        lot_value = _linear((family.x[i, lot], weights[i]) for i in range(lot, len(weights)))
+        if lo is not None:
+            m.add(lot_value >= lo / scale * y)
+        if hi is not None:
+            m.add(lot_value <= hi / scale * y)
 
 
-def _total(variables: Iterable[Var]) -> pulp.LpAffineExpression:
-    """The sum of distinct variables."""
-    return _linear((var, 1.0) for var in variables)
-
-
-def _presence(
-    m: _Builder,
-    x: dict[tuple[int, int], Var],
-    blocks: list[Block],
-    lots: range,
-    keys: list[str],
-    keys_of: Callable[[Block], frozenset[str]],
-) -> dict[tuple[str, int], Var]:
-    """p[k, l] = 1 exactly when some block of lot l has k among its areas (or services)."""
-    present = {}
-    for lot in lots:
-        for key in keys:
-            holding = [b for b in range(lot, len(blocks)) if key in keys_of(blocks[b])]
-            if not holding:
-                continue
-            p = present[key, lot] = m.var("p")
-            m.add(p <= _total(x[b, lot] for b in holding))
-            for b in holding:
-                m.add(x[b, lot] <= p)
-    return present
-
-
-def _contiguity(
-    m: _Builder,
+def define_contiguity(
+    m: ModelBuilder,
     graph: nx.Graph,
     area_in: dict[tuple[str, int], Var],
     y: dict[int, Var],
-    lots: range,
 ) -> None:
-    """Single-commodity flow: each lot's root area sends one unit to every other area it holds."""
-    for lot in lots:
+    """Single-commodity flow: each lot's root area sends one unit to every other area it holds
+    (A_l = areas that may be in lot l, N = |A_l| − 1):
+
+        Σ_a root_{a,l} = y_l,   root_{a,l} ≤ p_{a,l},   f_{a→b} ≤ N p_{a,l},   f_{a→b} ≤ N p_{b,l},
+        Σ_b f_{b→a} − Σ_b f_{a→b} ≥ p_{a,l} − |A_l| root_{a,l}   ∀ a ∈ A_l
+    """
+    for lot in y:
         here = [a for a in graph.nodes if (a, lot) in area_in]
         if len(here) <= 1:
             continue
@@ -373,3 +523,14 @@ def _contiguity(
             inflow = _total(f for (_, t), f in flow.items() if t == a)
             outflow = _total(f for (s, _), f in flow.items() if s == a)
             m.add(inflow - outflow >= area_in[a, lot] - len(here) * root[a])
+
+
+def _linear(terms: Iterable[tuple[Var, float]]) -> pulp.LpAffineExpression:
+    """A linear expression from (variable, coefficient) pairs, each variable once, built in one
+    go (summing products term by term is the slowest part of building a large model)."""
+    return pulp.LpAffineExpression(list(terms))
+
+
+def _total(variables: Iterable[Var]) -> pulp.LpAffineExpression:
+    """The sum of distinct variables."""
+    return _linear((var, 1.0) for var in variables)
