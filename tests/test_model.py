@@ -1,39 +1,35 @@
 """The optimiser on a case small enough to solve by hand, one rule at a time.
 
-Four units of 100 in areas a1-a2-a3-a4 (a path); two large suppliers cover everything; the
-user-led X covers a1 and Y covers a4 (capacity 150 each); in one test X and Y would also bid
-as a consortium.
-With lot cost 10, reach value 100 and open rate 0.1, the best plan is {U1}, {U2, U3}, {U4}:
-reach 2, open value 200, 3 lots: 200 + 20 - 30 = 190.
+The case is tests/data/path4 (its README gives the hand computation): four units of 100 in
+areas a1-a2-a3-a4 (a path); two large suppliers cover everything; the user-led X covers a1 and
+Y covers a4 (capacity 150 each); in some tests X and Y would also bid as a consortium. With lot
+cost 10, reach value 100 and open rate 0.1, the best plan is {U1}, {U2, U3}, {U4}: reach 2,
+open value 200, 3 lots: 200 + 20 - 30 = 190.
 """
 
 from __future__ import annotations
 
-import pytest
-from cases import make_case
+from pathlib import Path
 
-from lotting import InfeasibleError, Scenario, solve
+import pytest
+
+from lotting import Case, InfeasibleError, Scenario, load_case, solve
 from lotting.mip.model import build_model
 from lotting.rules.blocks import make_blocks
 from lotting.rules.options import build_options
 
 BASE = Scenario(lot_cost=10, reach_value=100, open_rate=0.1, min_bidders=1)
-PATH = [("a1", "a2"), ("a2", "a3"), ("a3", "a4")]
+DATA = Path(__file__).parent / "data" / "path4"
 
 
-def case_with(tmp_path, adjacency=PATH, bundle=False, partners=False):
-    contract = [(f"U{i}", "s", f"a{i}", 100, "b" if bundle and i <= 2 else "") for i in range(1, 5)]
-    return make_case(
-        tmp_path,
-        contract,
-        [
-            ("L1", "large", 1000, "*", "*"),
-            ("L2", "large", 1000, "*", "*"),
-            ("X", "user_led", 150, "s", "a1"),
-            ("Y", "user_led", 150, "s", "a4"),
-        ],
-        [("X", "Y", "consortium")] if partners else None,
-        adjacency,
+def case_with(path: bool = True, bundle: bool = False, partners: bool = False) -> Case:
+    """The path4 case (tests/data/path4/README.md), with or without its adjacency, bundle and
+    consortium."""
+    return load_case(
+        DATA / ("contract-bundled.csv" if bundle else "contract.csv"),
+        DATA / "suppliers.csv",
+        DATA / "consortium.csv" if partners else None,
+        DATA / "path.csv" if path else None,
     )
 
 
@@ -51,51 +47,51 @@ def lots_of(plan):
         ({"min_bidders": 2}, 190, ["U1", "U2;U3", "U4"]),
     ],
 )
-def test_hand_computed_optimum(tmp_path, changes, objective, lots):
-    plan = solve(case_with(tmp_path), BASE.replace(**changes), time_limit=None)
+def test_hand_computed_optimum(changes, objective, lots):
+    plan = solve(case_with(), BASE.replace(**changes), time_limit=None)
     assert plan.status == "optimal" and plan.gap == 0.0
     assert plan.objective == pytest.approx(objective)
     if lots is not None:
         assert lots_of(plan) == lots
 
 
-def test_bundle_keeps_units_together(tmp_path):
+def test_bundle_keeps_units_together():
     # U1 and U2 share a lot, which X cannot hold: only Y's lot counts: 100 + 10 - 20 = 90.
-    plan = solve(case_with(tmp_path, bundle=True), BASE, time_limit=None)
+    plan = solve(case_with(bundle=True), BASE, time_limit=None)
     assert plan.objective == pytest.approx(90)
     assert lots_of(plan) == ["U1;U2;U3", "U4"]
 
 
-def test_consortium_lot_needs_contiguity(tmp_path):
+def test_consortium_lot_needs_contiguity():
     # Without borders X+Y can hold {U1, U4}: reach 2, open 200, 2 lots: 200 + 20 - 20 = 200.
-    free = solve(case_with(tmp_path / "free", None, partners=True), BASE, time_limit=None)
+    free = solve(case_with(path=False, partners=True), BASE, time_limit=None)
     assert free.objective == pytest.approx(200)
     assert lots_of(free) == ["U1;U4", "U2;U3"]
     # Along the path a1-a2-a3-a4 they cannot: 190 at best.
-    joined = solve(case_with(tmp_path / "path", partners=True), BASE, time_limit=None)
+    joined = solve(case_with(partners=True), BASE, time_limit=None)
     assert joined.objective == pytest.approx(190)
-    alone = solve(case_with(tmp_path / "none", None, partners=True), BASE.replace(consortia=False))
+    alone = solve(case_with(path=False, partners=True), BASE.replace(consortia=False))
     assert alone.objective == pytest.approx(190)
 
 
-def test_too_few_bidders_is_infeasible_with_reasons(tmp_path):
+def test_too_few_bidders_is_infeasible_with_reasons():
     with pytest.raises(InfeasibleError) as err:
-        solve(case_with(tmp_path), BASE.replace(min_bidders=3), time_limit=None)
+        solve(case_with(), BASE.replace(min_bidders=3), time_limit=None)
     text = str(err.value)
     assert "min_bidders 3" in text and "U2" in text and "U3" in text
 
 
-def test_open_lots_are_never_empty_and_within_max_lots(tmp_path):
-    case = case_with(tmp_path)
+def test_open_lots_are_never_empty_and_within_max_lots():
+    case = case_with()
     model = build_model(BASE, build_options(case, BASE), make_blocks(case), case.adjacency)
     assert model.n_lots == 4
     plan = solve(case, BASE.replace(lot_cost=0, reach_value=0, open_rate=0), time_limit=None)
     assert (plan.lots["n_units"] > 0).all()
 
 
-def test_aggregate_from_is_a_parameter(tmp_path):
+def test_aggregate_from_is_a_parameter():
     """Contracts with more blocks than ``aggregate_from`` get aggregated coverage rows."""
-    case = case_with(tmp_path, adjacency=None, partners=True)
+    case = case_with(path=False, partners=True)
     options, blocks = build_options(case, BASE), make_blocks(case)
     default = build_model(BASE, options, blocks)
     low = build_model(BASE, options, blocks, aggregate_from=0)
