@@ -11,6 +11,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from uk import uk_frames
+
 from lotting import Case, load_case
 from lotting.generate import realistic_frames, write_frames
 
@@ -31,6 +33,7 @@ class Size:
     n_suppliers: int = 0
     repeats: int = 3
     time_factor: float = 1.0
+    uk: bool = False  # bench/uk.py's generator instead of lotting.generate's
 
 
 SIZES = {
@@ -41,6 +44,21 @@ SIZES = {
         Size("L", 150, "150 units: 50 areas × 3 services, 150 suppliers", 13, 50, 3, 150, 1),
         Size(
             "XL", 300, "300 units: 100 areas × 3 services, 300 suppliers", 17, 100, 3, 300, 1, 2.0
+        ),
+        Size(
+            "UK600",
+            600,
+            "600 units: 200 areas × 3 services (bench/uk.py)",
+            19,
+            200,
+            3,
+            0,
+            1,
+            2.0,
+            True,
+        ),
+        Size(
+            "UK1140", 1140, "1,140 units: 380 areas × 3 (bench/uk.py)", 23, 380, 3, 0, 1, 10.0, True
         ),
     )
 }
@@ -81,12 +99,15 @@ def write_case(case_id: str, folder: str | Path) -> Path:
             if (EXAMPLE / name).exists():
                 shutil.copy(EXAMPLE / name, folder / name)
         return folder / "contract.csv"
-    frames = realistic_frames(
-        size.seed,
-        n_areas=size.n_areas,
-        n_services=size.n_services,
-        n_suppliers=size.n_suppliers,
-    )
+    if size.uk:
+        frames = uk_frames(size.seed, n_areas=size.n_areas, n_services=size.n_services)
+    else:
+        frames = realistic_frames(
+            size.seed,
+            n_areas=size.n_areas,
+            n_services=size.n_services,
+            n_suppliers=size.n_suppliers,
+        )
     if not contiguity:
         frames["adjacency"] = frames["adjacency"].iloc[0:0]  # write_frames skips empty tables
     return write_frames(frames, folder)
