@@ -18,10 +18,10 @@ import matplotlib
 import pandas as pd
 import pytest
 from cases import make_case
-from conftest import write_text, write_tiny_case
 from matplotlib.axes import Axes
 
 import lotting
+from conftest import write_text, write_tiny_case
 from lotting import (
     InputError,
     LottingError,
@@ -36,6 +36,7 @@ from lotting import (
     read_assignment,
     solve,
 )
+from lotting.frontier import COLUMNS
 
 matplotlib.use("Agg")
 
@@ -57,18 +58,6 @@ LOT_COLUMNS = [
     "options",
     "target_holders",
     "open",
-]
-FRONTIER_COLUMNS = [
-    "k",
-    "overhead",
-    "reach",
-    "open_value",
-    "sub_reach",
-    "objective",
-    "status",
-    "gap",
-    "pareto",
-    "chosen",
 ]
 
 # Area shapes for the tiny case: North is the unit square above South; they share an edge (arc 0).
@@ -343,7 +332,7 @@ def test_frontier_returns_the_documented_columns(case, plan):
     import matplotlib.pyplot as plt
 
     table = frontier(case, SCENARIO, time_limit=60)
-    assert list(table.columns) == FRONTIER_COLUMNS
+    assert list(table.columns) == COLUMNS
     assert table["k"].tolist() == [1, 2, 3]
     assert table["overhead"].tolist() == [5000, 10000, 15000]
     assert table["chosen"].sum() == 1
