@@ -73,7 +73,7 @@ def solve(
     judge = LotJudge(case, scenario, options)
     start = None
     if exact_lots is None:
-        cap = settings.start_share * time_limit if time_limit else settings.start_cap
+        cap = settings.start_share * time_limit if time_limit else math.inf
         start = greedy_start(judge, blocks, listed, cap, solver, settings)
     remaining = time_limit and max(1.0, time_limit - (time.perf_counter() - began))
     presolve = model.stats["variables"] <= settings.presolve_up_to

@@ -2,8 +2,8 @@
 
 Every heuristic runs on a work budget counted in steps, never on the clock, so the same inputs
 give the same start, and the same plan whenever the solver proves it optimal, on any machine.
-Wall time only caps a stage from outside (``start_share`` of the time limit), a cap the
-shipped and benchmark cases do not reach on this project's 2-core machine.
+Wall time only caps a stage from outside (``start_share`` of the time limit, none without a
+limit), a cap the shipped and S-L benchmark cases do not reach on this project's 2-core machine.
 
 >>> Settings().replace(packing_nodes=50).packing_nodes
 50
@@ -41,8 +41,6 @@ class Settings:
     packing_nodes: int = 200
     #: Outer cap on the start's wall time, as a share of the time limit.
     start_share: float = 0.5
-    #: Outer cap on the start's wall time with no time limit, in seconds.
-    start_cap: float = 120.0
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some settings changed."""
