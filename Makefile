@@ -18,8 +18,8 @@ run: $(STAMP)
 	$(BIN)/lotting split data/example/contract.csv
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/ruff format --no-cache --check .
 	$(BIN)/mypy
 
 test: lint

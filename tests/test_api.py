@@ -17,10 +17,10 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 import pytest
-from cases import make_case
 from matplotlib.axes import Axes
 
 import lotting
+from cases import make_case
 from conftest import write_text, write_tiny_case
 from lotting import (
     InputError,

@@ -9,10 +9,10 @@ import sys
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from cases import make_case
 from matplotlib.colors import to_hex
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
+from cases import make_case
 from lotting import Scenario
 from lotting.plot.frontier import plot_frontier
 from lotting.plot.lots import plot_lots

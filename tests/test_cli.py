@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import write_text, write_tiny_case
 
 OUTPUTS = {"assignment.csv", "lots.csv", "plan.json", "lots.png"}

@@ -6,8 +6,9 @@ import csv
 import json
 
 import pytest
-from conftest import write_text, write_tiny_case
 from test_cli import assert_clean_failure, run, snapshot
+
+from conftest import write_text, write_tiny_case
 
 
 @pytest.fixture(scope="module")

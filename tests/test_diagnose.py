@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from cases import make_case
 
+from cases import make_case
 from lotting import InfeasibleError, Scenario, solve
 from lotting.mip.diagnose import infeasibility_reasons
 from lotting.rules.options import build_options

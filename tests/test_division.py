@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import write_text, write_tiny_case
 
+from conftest import write_text, write_tiny_case
 from lotting import InputError, Scenario, evaluate, load_case
 from lotting.inputs.division import read_assignment
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from cases import make_case
 
+from cases import make_case
 from lotting import Scenario, evaluate_division
 from lotting.rules.lots import LotJudge
 from lotting.rules.scoring import evaluate_lots, objective

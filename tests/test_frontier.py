@@ -6,9 +6,9 @@ import math
 
 import pandas as pd
 import pytest
-from brute import best_division
 from test_optimise import make
 
+from brute import best_division
 from lotting import InfeasibleError, frontier, solve
 from lotting.frontier import COLUMNS, pareto_mask
 

@@ -9,11 +9,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from cases import make_case
 from matplotlib.colors import to_hex
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 
+from cases import make_case
 from lotting import InputError, Scenario, load_case
 from lotting.inputs.boundaries import Boundaries, read_topojson
 from lotting.plot.map import NO_UNIT, label_point, map_figure, plot_map

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
-from brute import best_division
 
+from brute import best_division
 from lotting import InfeasibleError, NoSolutionError, Scenario, load_case, solve
 from lotting.generate import random_frames, random_scenario, write_frames
 from lotting.rules.options import build_options

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from cases import make_case
 
+from cases import make_case
 from lotting import Scenario, solve
 from lotting.mip.solver import SolverRun
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cases import make_case
 
+from cases import make_case
 from lotting import Scenario, load_case
 from lotting.present.market_check import WIDTH, market_report
 

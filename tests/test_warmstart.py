@@ -6,9 +6,9 @@ import itertools
 
 import pulp
 import pytest
-from brute import best_division
 from test_optimise import SEEDS, make
 
+from brute import best_division
 from lotting import Scenario, load_case
 from lotting.generate import realistic_frames, write_frames
 from lotting.mip.candidates import enumerate_candidates
