@@ -18,6 +18,7 @@ import click
 import pandas as pd
 
 from lotting import Case, Plan, Scenario, evaluate, frontier, load_case, solve
+from lotting.cli.sweep import execution_options, run_sweep, scenario_rows
 from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
 from lotting.inputs.division import read_assignment
 from lotting.plan import compare
@@ -236,6 +237,7 @@ def split(
 
 @main.command("frontier")
 @common_options
+@execution_options
 @handle_errors
 def frontier_command(
     contract: Path,
@@ -243,17 +245,16 @@ def frontier_command(
     time_limit: float,
     work_limit: int | None,
     solver: str,
+    workers: int | None,
+    scheduler: str | None,
     **kwargs: Any,
 ) -> None:
     """The trade-off curve: the best reach and open value for each number of lots."""
     case, scenario = prepare(contract, kwargs)
 
     def progress(k: int, seconds: float, best: float | None) -> None:
-        shown = f"{best:,.0f}" if best is not None else "none yet"
-        click.echo(
-            f"  {k}/{scenario.max_lots} lots solved, {seconds:.0f} s, best objective {shown}",
-            err=True,
-        )
+        shown = f", best objective {best:,.0f}" if best is not None else ""
+        click.echo(f"  {k}/{scenario.max_lots} lots solved, {seconds:.0f} s{shown}", err=True)
 
     click.echo(
         f"Solving for 1 to {scenario.max_lots} lots (time limit {time_limit:g} s each)", err=True
@@ -265,10 +266,59 @@ def frontier_command(
         solver=solver,
         progress=progress,
         work_limit=work_limit,
+        client=scheduler,
+        workers=workers,
     )
     folder = write_frontier(table, out or default_out(contract), tuple(case.files.values()))
     click.echo(format_frontier(table))
     click.echo(f"Wrote {folder}/: frontier.csv, frontier.png")
+
+
+@main.command("sweep")
+@common_options
+@click.argument("scenarios", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--grid",
+    default=None,
+    metavar="SPEC",
+    help='scenarios as a product instead of SCENARIOS, e.g. "lot_cost=10000,40000;min_bidders=1,2"',
+)
+@execution_options
+@click.option(
+    "--timings", is_flag=True, help="record seconds in sweep.csv (it then differs run to run)"
+)
+@handle_errors
+def sweep_command(
+    contract: Path,
+    scenarios: Path | None,
+    out: Path | None,
+    time_limit: float,
+    work_limit: int | None,
+    solver: str,
+    grid: str | None,
+    workers: int | None,
+    scheduler: str | None,
+    timings: bool,
+    **kwargs: Any,
+) -> None:
+    """Solve many scenarios of CONTRACT at once, in parallel: one per row of SCENARIOS (a CSV
+    whose columns are scenario options; an empty cell takes the command line's value) or of
+    --grid. Writes sweep.csv, sweep.png and scenarios/<name>/."""
+    case, base = prepare(contract, kwargs)
+    table = scenario_rows(scenarios, grid, base)
+    inputs = (*case.files.values(), *([scenarios] if scenarios else []))
+    run_sweep(
+        case,
+        table,
+        out or default_out(contract),
+        inputs,
+        time_limit,
+        work_limit,
+        solver,
+        workers,
+        scheduler,
+        timings,
+    )
 
 
 @main.command("evaluate")

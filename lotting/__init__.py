@@ -23,6 +23,7 @@ from lotting.rules.options import Option, build_options
 from lotting.rules.scoring import Evaluation, evaluate_division, evaluate_lots
 from lotting.scenario import Scenario
 from lotting.settings import Settings
+from lotting.sweep import grid, read_scenarios, scenario_table, sweep
 
 __all__ = [
     "Boundaries",
@@ -44,6 +45,7 @@ __all__ = [
     "evaluate_division",
     "evaluate_lots",
     "frontier",
+    "grid",
     "load_case",
     "map_figure",
     "market_report",
@@ -52,7 +54,10 @@ __all__ = [
     "plot_map",
     "plot_partners",
     "read_assignment",
+    "read_scenarios",
     "read_topojson",
+    "scenario_table",
     "solve",
+    "sweep",
 ]
 __version__ = "0.1.0"

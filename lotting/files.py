@@ -19,7 +19,8 @@ def write_folder(out: Path, files: dict[str, Writer], inputs: tuple[Path, ...] =
     """Write each named file with its writer into a temporary folder, then move them into ``out``.
 
     Nothing in ``out`` changes unless every file was written; an output that would replace one of
-    ``inputs`` is refused before anything is written.
+    ``inputs`` is refused before anything is written. A writer may make a sub-folder (its name is
+    then a folder's), which replaces the one already in ``out`` whole.
     """
     out = Path(out)
     protected = {p.resolve() for p in inputs}
@@ -37,11 +38,19 @@ def write_folder(out: Path, files: dict[str, Writer], inputs: tuple[Path, ...] =
             os.replace(tmp, out)
         else:
             for name in files:
-                os.replace(tmp / name, out / name)
+                _replace(tmp / name, out / name, tmp)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+def _replace(new: Path, target: Path, tmp: Path) -> None:
+    """Move ``new`` to ``target``; a sub-folder already there is swapped out whole, then removed."""
+    if new.is_dir() and target.is_dir():
+        old = tmp / f".{target.name}-old"
+        os.replace(target, old)
+    os.replace(new, target)
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:

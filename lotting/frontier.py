@@ -8,9 +8,10 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from lotting.errors import InfeasibleError, NoSolutionError
+from lotting.errors import InfeasibleError, LottingError, NoSolutionError
 from lotting.inputs.case import Case
 from lotting.optimise import solve
+from lotting.parallel import Target
 from lotting.plan import Plan
 from lotting.scenario import Scenario
 
@@ -38,6 +39,8 @@ def frontier(
     solver: str = "highs",
     progress: Progress | None = None,
     work_limit: int | None = None,
+    client: Target = None,
+    workers: int | None = 1,
 ) -> pd.DataFrame:
     """For k = 1 .. max_lots, the division with exactly k lots that maximises access.
 
@@ -45,13 +48,19 @@ def frontier(
     Rows say ``infeasible`` where no division has k lots; ``pareto`` marks points that no other
     point beats on overhead, reach and open value; ``chosen`` marks the plan :func:`solve` returns
     for the same scenario (its own division, so the two always agree). ``time_limit`` and
-    ``work_limit`` (nodes) are per solve.
+    ``work_limit`` (nodes) are per solve. The solves are independent: with ``client`` (a dask
+    Client or scheduler address) or ``workers`` > 1 (a local cluster; None = the cores) they run
+    in parallel, giving the same table; ``progress`` then counts the k solved so far.
 
     >>> case = load_case("data/example/contract.csv")  # doctest: +SKIP
     >>> frontier(case, Scenario(max_lots=4))["k"].tolist()  # doctest: +SKIP
     [1, 2, 3, 4]
     """
     scenario = scenario or Scenario()
+    if client is not None or workers != 1:
+        return _frontier_parallel(
+            case, scenario, time_limit, solver, progress, work_limit, client, workers
+        )
     start = time.perf_counter()
     chosen = solve(case, scenario, time_limit=time_limit, solver=solver, work_limit=work_limit)
     best = chosen.objective
@@ -80,6 +89,52 @@ def frontier(
             best = max(best, plan.objective)
         if progress is not None:
             progress(k, time.perf_counter() - start, best)
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    table["pareto"] = pareto_mask(table)
+    return table
+
+
+def _frontier_parallel(
+    case: Case,
+    scenario: Scenario,
+    time_limit: float | None,
+    solver: str,
+    progress: Progress | None,
+    work_limit: int | None,
+    client: Target,
+    workers: int | None,
+) -> pd.DataFrame:
+    """The frontier with every solve a task: split's own solve and one per k, all at once (the
+    k that split's plan has is then solved twice, and its row is split's plan, as in turn)."""
+    from lotting.sweep import Job, run_jobs
+
+    start = time.perf_counter()
+    ks = range(1, scenario.max_lots + 1)
+    jobs = [Job(scenario, time_limit, solver, work_limit, exact_lots=k) for k in (None, *ks)]
+
+    def counted(done: int, running: int, total: int) -> None:
+        if progress is not None:
+            progress(min(done, scenario.max_lots), time.perf_counter() - start, None)
+
+    outcomes = run_jobs(case, jobs, client, workers, counted)
+    first = outcomes[0]
+    if first.plan is None:
+        if first.status == "infeasible":
+            raise InfeasibleError([first.reason])
+        if first.status == "no_solution":
+            raise NoSolutionError(first.seconds)
+        raise LottingError(first.reason)
+    chosen = first.plan
+    rows = []
+    for k, outcome in zip(ks, outcomes[1:], strict=True):
+        if k == chosen.metrics["n_lots"]:
+            rows.append(_row(k, scenario, chosen, chosen.status, True))
+        elif outcome.plan is not None:
+            rows.append(_row(k, scenario, outcome.plan, outcome.status, False))
+        elif outcome.status in ("infeasible", "no_solution"):
+            rows.append(_row(k, scenario, None, outcome.status, False))
+        else:
+            raise LottingError(f"the solve for {k} lots failed: {outcome.reason}")
     table = pd.DataFrame(rows, columns=COLUMNS)
     table["pareto"] = pareto_mask(table)
     return table

@@ -46,6 +46,10 @@ class Boundaries(Mapping[str, tuple[Polygon, ...]]):
     def __len__(self) -> int:
         return len(self.areas)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as a plain dict (a mappingproxy cannot be pickled), e.g. to send to workers."""
+        return (_boundaries, (dict(self.areas), self.file, self.name_property))
+
     def missing(self, names: Iterable[str]) -> list[str]:
         """The given area names that have no boundary, sorted (to warn before drawing)."""
         return sorted({str(n) for n in names} - set(self.areas))
@@ -55,6 +59,11 @@ class Boundaries(Mapping[str, tuple[Polygon, ...]]):
         wanted = {str(n) for n in names}
         kept = {a: p for a, p in self.areas.items() if a in wanted}
         return Boundaries(MappingProxyType(kept), self.file, self.name_property)
+
+
+def _boundaries(areas: dict[str, tuple[Polygon, ...]], file: str, prop: str) -> Boundaries:
+    """Boundaries rebuilt from their pickled parts."""
+    return Boundaries(MappingProxyType(areas), file, prop)
 
 
 def read_topojson(

@@ -13,6 +13,8 @@ from lotting.plan import Plan
 from lotting.plot.frontier import plot_frontier
 from lotting.plot.partners import plot_partners
 from lotting.plot.style import save_figure
+from lotting.plot.sweep import sweep_figure
+from lotting.sweep import varying
 
 
 def evaluation_document(given: Plan, optimum: Plan | None) -> dict:
@@ -68,4 +70,30 @@ def write_frontier(table: pd.DataFrame, out: Path, inputs: tuple[Path, ...] = ()
 def write_partners(case: Case, out: Path, inputs: tuple[Path, ...] = ()) -> Path:
     """The check output: partners.png, the partner graph."""
     files: dict[str, Writer] = {"partners.png": lambda p: save_figure(plot_partners(case), p)}
+    return write_folder(out, files, inputs)
+
+
+def write_sweep(
+    table: pd.DataFrame,
+    plans: dict[str, Plan],
+    out: Path,
+    inputs: tuple[Path, ...] = (),
+    timings: bool = False,
+) -> Path:
+    """The sweep outputs: sweep.csv (seconds only with ``timings``: they vary run to run),
+    sweep.png, and scenarios/<name>/ with each solved scenario's plan files, all or nothing."""
+    shown = table.copy()
+    if not timings:
+        shown["seconds"] = None
+
+    def scenarios(folder: Path) -> None:
+        folder.mkdir()
+        for name in sorted(plans):
+            plans[name].to_folder(folder / name)
+
+    files: dict[str, Writer] = {
+        "sweep.csv": lambda p: write_csv(shown, p),
+        "sweep.png": lambda p: save_figure(sweep_figure(table, varying(table)).axes[0], p),
+        "scenarios": scenarios,
+    }
     return write_folder(out, files, inputs)

@@ -1,0 +1,159 @@
+"""Independent solves on dask.distributed: a local cluster of processes, or a running cluster.
+
+dask is imported only when a cluster is used, so ``import lotting`` stays light. Results come back
+in the order of the tasks, whatever order they finish in, so they never depend on the number of
+workers or on the scheduler.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+#: Called after each task with (tasks done, tasks running, tasks in all).
+Progress = Callable[[int, int, int], None]
+
+#: Where to run: a dask Client, a scheduler address such as "tcp://10.0.0.5:8786", or None for a
+#: local cluster (see :func:`run_tasks`).
+Target = Any
+
+#: A worker's threads that would otherwise compete with the one solver thread per worker.
+SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A task that ended in error or whose worker died twice: the reason, for its row."""
+
+    reason: str
+
+
+def cores() -> int:
+    """The cores this process may use (the default number of local workers)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_tasks(
+    function: Callable[[Any, Any], Any],
+    shared: Any,
+    items: Sequence[Any],
+    client: Target = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> list[Any]:
+    """``function(shared, item)`` for every item, the results in the items' order.
+
+    ``shared`` (the case) is sent to every worker once, not once per task. With ``client`` (a
+    ``distributed.Client`` or a scheduler address) the tasks run on that cluster; otherwise on a
+    local cluster of ``workers`` processes (default: this machine's cores) with one thread each,
+    shut down at the end; one worker means here, one task after another, without dask. A task
+    whose worker dies is run once more (on a local cluster; a running cluster's scheduler applies
+    its own ``allowed-failures``), then its result is a :class:`Failure`; so is a task that
+    raised. Ctrl-C (KeyboardInterrupt) cancels every task before it propagates.
+
+    >>> run_tasks(pow, 2, [1, 3, 10], workers=1)
+    [2, 8, 1024]
+    """
+    if client is None and (workers or cores()) == 1:
+        return _run_here(function, shared, items, progress)
+    with _connected(client, workers) as connected:
+        return _run_on(connected, function, shared, items, progress)
+
+
+def _run_here(
+    function: Callable[[Any, Any], Any],
+    shared: Any,
+    items: Sequence[Any],
+    progress: Progress | None,
+) -> list[Any]:
+    """Every task in this process, in order."""
+    results = []
+    for done, item in enumerate(items, 1):
+        try:
+            results.append(function(shared, item))
+        except Exception as err:  # one task's bug is its row, as on a cluster
+            results.append(Failure(f"{type(err).__name__}: {err}"))
+        if progress is not None:
+            progress(done, min(1, len(items) - done), len(items))
+    return results
+
+
+@contextlib.contextmanager
+def _connected(client: Target, workers: int | None) -> Iterator[Client]:
+    """The given Client, a Client of the given address, or a new local cluster's Client."""
+    from distributed import Client, LocalCluster
+
+    if isinstance(client, Client):
+        yield client
+        return
+    if client is not None:
+        with Client(str(client)) as connected:
+            yield connected
+        return
+    import dask
+
+    # One retry of a task whose worker died: the second death makes it a failure.
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 1}),
+        LocalCluster(
+            n_workers=workers or cores(),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.CRITICAL,
+            env=SINGLE_THREADED,
+        ) as cluster,
+        Client(cluster) as connected,
+    ):
+        yield connected
+
+
+def _run_on(
+    client: Client,
+    function: Callable[[Any, Any], Any],
+    shared: Any,
+    items: Sequence[Any],
+    progress: Progress | None,
+) -> list[Any]:
+    """Scatter ``shared`` once, submit a task per item, gather the results as they finish."""
+    from distributed import as_completed
+
+    total = len(items)
+    if total == 0:
+        return []
+    data = client.scatter(shared, broadcast=True, hash=False)
+    futures = [client.submit(function, data, item, retries=1, pure=False) for item in items]
+    position = {future.key: i for i, future in enumerate(futures)}
+    results: list[Any] = [None] * total
+    slots = max(1, sum(client.nthreads().values()))
+    try:
+        for done, future in enumerate(as_completed(futures), 1):
+            results[position[future.key]] = _outcome(future)
+            if progress is not None:
+                progress(done, min(slots, total - done), total)
+    except BaseException:  # Ctrl-C above all: nothing may keep running on the cluster
+        client.cancel(futures, force=True)
+        raise
+    return results
+
+
+def _outcome(future: Any) -> Any:
+    """A finished task's result, or a Failure saying why it has none."""
+    from distributed import KilledWorker
+
+    if future.status != "error":
+        return future.result()
+    err = future.exception()
+    if isinstance(err, KilledWorker):
+        return Failure("its worker died, also when it was run again")
+    return Failure(f"{type(err).__name__}: {err}")
