@@ -27,6 +27,14 @@ Target = Any
 #: A worker's threads that would otherwise compete with the one solver thread per worker.
 SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
+#: The local cluster's scheduler: one retry of a task whose worker died (the second death makes
+#: it a failure), and one task per worker thread at a time (the rest wait at the scheduler), so
+#: a worker's death counts against the task it was running, not against tasks queued behind it.
+CLUSTER_CONFIG = {
+    "distributed.scheduler.allowed-failures": 1,
+    "distributed.scheduler.worker-saturation": 1.0,
+}
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -53,7 +61,7 @@ def run_tasks(
 ) -> list[Any]:
     """``function(shared, item)`` for every item, the results in the items' order.
 
-    ``shared`` (the case) is sent to every worker once, not once per task. With ``client`` (a
+    ``shared`` (the case) is sent to the cluster once, not once per task. With ``client`` (a
     ``distributed.Client`` or a scheduler address) the tasks run on that cluster; otherwise on a
     local cluster of ``workers`` processes (default: this machine's cores) with one thread each,
     shut down at the end; one worker means here, one task after another, without dask. A task
@@ -102,14 +110,13 @@ def _connected(client: Target, workers: int | None) -> Iterator[Client]:
         return
     import dask
 
-    # One retry of a task whose worker died: the second death makes it a failure.
     with (
-        dask.config.set({"distributed.scheduler.allowed-failures": 1}),
+        dask.config.set(CLUSTER_CONFIG),
         LocalCluster(
             n_workers=workers or cores(),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=logging.CRITICAL,
             env=SINGLE_THREADED,
         ) as cluster,
@@ -125,13 +132,16 @@ def _run_on(
     items: Sequence[Any],
     progress: Progress | None,
 ) -> list[Any]:
-    """Scatter ``shared`` once, submit a task per item, gather the results as they finish."""
+    """Send ``shared`` once, submit a task per item, gather the results as they finish."""
     from distributed import as_completed
 
     total = len(items)
     if total == 0:
         return []
-    data = client.scatter(shared, broadcast=True, hash=False)
+    # Sent once, as a task of its own rather than scattered: workers copy its result from each
+    # other, and when every worker holding it has died the scheduler can make it again (scattered
+    # data would be lost, and every task needing it cancelled).
+    data = client.submit(_same, shared, pure=False)
     futures = [client.submit(function, data, item, retries=1, pure=False) for item in items]
     position = {future.key: i for i, future in enumerate(futures)}
     results: list[Any] = [None] * total
@@ -139,6 +149,7 @@ def _run_on(
     try:
         for done, future in enumerate(as_completed(futures), 1):
             results[position[future.key]] = _outcome(future)
+            future.release()  # forgotten on the cluster: never run again if its worker dies
             if progress is not None:
                 progress(done, min(slots, total - done), total)
     except BaseException:  # Ctrl-C above all: nothing may keep running on the cluster
@@ -147,10 +158,17 @@ def _run_on(
     return results
 
 
+def _same(value: Any) -> Any:
+    """The value itself: the task that holds the shared value on the cluster."""
+    return value
+
+
 def _outcome(future: Any) -> Any:
     """A finished task's result, or a Failure saying why it has none."""
     from distributed import KilledWorker
 
+    if future.status == "cancelled":
+        return Failure("it was cancelled on the cluster")
     if future.status != "error":
         return future.result()
     err = future.exception()
