@@ -100,7 +100,8 @@ def test_a_task_whose_worker_dies_is_run_once_more_then_failed(client, tmp_path)
     results = run_tasks(die_on_one_and_two, str(tmp_path), list(range(8)), client)
     assert results[:2] + results[3:] == [0, 1, 3, 4, 5, 6, 7]  # item 1 passed the second time
     assert isinstance(results[2], Failure) and "died" in results[2].reason
-    assert len(list(tmp_path.glob("attempt-1-*"))) == 2
+    # (a finished task can run again when its worker dies before its result was fetched)
+    assert len(list(tmp_path.glob("attempt-1-*"))) >= 2
     assert len(list(tmp_path.glob("attempt-2-*"))) == 2  # once, then once more, then no more
 
 
