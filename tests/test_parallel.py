@@ -102,7 +102,9 @@ def test_a_task_whose_worker_dies_is_run_once_more_then_failed(client, tmp_path)
     assert isinstance(results[2], Failure) and "died" in results[2].reason
     # (a finished task can run again when its worker dies before its result was fetched)
     assert len(list(tmp_path.glob("attempt-1-*"))) >= 2
-    assert len(list(tmp_path.glob("attempt-2-*"))) == 2  # once, then once more, then no more
+    # Two deaths make a failure; the first may be the death, caused by item 1, of the worker that
+    # item 2 had been sent to (dask counts it against every task on a worker that dies).
+    assert 1 <= len(list(tmp_path.glob("attempt-2-*"))) <= 2
 
 
 def test_an_interrupt_cancels_the_tasks_not_yet_run(client, tmp_path):
