@@ -13,6 +13,7 @@ import pandas as pd
 
 from lotting import Case, Scenario
 from lotting.errors import InputError
+from lotting.parallel import cores
 from lotting.present.writers import write_sweep
 from lotting.sweep import grid as grid_table
 from lotting.sweep import read_scenarios, sweep_plans, varying
@@ -74,7 +75,10 @@ def run_sweep(
 ) -> None:
     """Solve every scenario with a progress bar, write the folder whole, print the table; Ctrl-C
     cancels the solves and writes nothing (exit 130)."""
-    where = scheduler or f"{workers or 'one per core'} local worker(s)"
+    count = workers or cores()
+    where = scheduler or (
+        f"a local cluster of {count} workers" if count > 1 else "this process, one at a time"
+    )
     click.echo(
         f"Solving {len(table)} scenarios on {where} (time limit {time_limit:g} s each)", err=True
     )

@@ -53,7 +53,8 @@ def plot_sweep_metric(
         x = x_all[keep.to_numpy()]
         y = table.loc[keep, metric].astype(float).to_numpy()
         order = np.argsort(x, kind="stable")
-        ax.plot(x[order], y[order], marker="o", linewidth=1.2, markersize=4, label=label)
+        style = "none" if x_name == "name" else "-"  # scenarios by name are not a series
+        ax.plot(x[order], y[order], marker="o", linestyle=style, markersize=5, label=label)
     if labels is not None:
         ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right", fontsize=8)
     else:
@@ -67,19 +68,23 @@ def plot_sweep_metric(
     else:
         ax.yaxis.set_major_formatter(FuncFormatter(_number))
     ax.set_title(PANELS.get(metric, metric), fontsize=10)
-    ax.set_xlabel(x_name)
+    ax.set_xlabel("scenario" if x_name == "name" else x_name)
     ax.grid(alpha=0.3)
     return ax
 
 
 def sweep_figure(table: pd.DataFrame, swept: list[str]) -> Figure:
     """sweep.png: a panel per figure of the plans against the swept parameter(s), one legend of
-    the second parameter's values, and the scenarios that have no plan named underneath.
+    the second parameter's values, and the scenarios that have no plan named underneath. When
+    the scenarios are not a grid of one or two parameters (say one changed at a time), each
+    scenario is a point named on the x axis instead.
 
     Save it with ``lotting.plot.style.save_figure(figure.axes[0], path)``.
 
     >>> figure = sweep_figure(table, varying(table))  # doctest: +SKIP
     """
+    if not _is_grid(table, swept):
+        swept = []  # one factor at a time, or many: each scenario by name
     metrics = list(PANELS)
     figure, axes = subplots(2, 3, figsize=(14, 7.5), squeeze=False)
     for ax, metric in zip(axes.flat, metrics, strict=True):
@@ -105,6 +110,15 @@ def sweep_figure(table: pd.DataFrame, swept: list[str]) -> Figure:
         figure.text(0.01, 0.005, f"No plan: {listed}", fontsize=8, va="bottom", wrap=True)
     figure.tight_layout(rect=(0, 0.03, 1, 0.97))
     return figure
+
+
+def _is_grid(table: pd.DataFrame, swept: list[str]) -> bool:
+    """True when one or two parameters vary and the rows hold every combination of their values."""
+    if not 1 <= len(swept) <= 2:
+        return False
+    values = table[swept].astype(str)
+    combinations = len(values.drop_duplicates())
+    return combinations == math.prod(values[c].nunique() for c in swept)
 
 
 def _positions(column: pd.Series) -> tuple[np.ndarray, list[str] | None]:
