@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Callable
@@ -20,7 +21,7 @@ import pandas as pd
 from lotting import Case, Plan, Scenario, evaluate, frontier, load_case, solve
 from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
 from lotting.inputs.division import read_assignment
-from lotting.plan import compare
+from lotting.plan import compare, money
 from lotting.present.market_check import market_report
 from lotting.present.writers import write_evaluation, write_frontier, write_partners
 from lotting.scenario import option_name
@@ -45,10 +46,12 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (InputError, ScenarioError) as err:
+        except InputError as err:
             _fail(f"Error: {err}", EXIT_INPUT)
+        except ScenarioError as err:
+            _fail(f"Error: {cli_words(str(err))}", EXIT_INPUT)
         except (InfeasibleError, NoSolutionError) as err:
-            _fail(str(err), EXIT_INFEASIBLE)
+            _fail(cli_words(str(err)), EXIT_INFEASIBLE)
         except LottingError as err:
             _fail(f"Error: {err}", EXIT_INTERNAL)
         except Exception as err:  # a bug: one paragraph unless asked for the traceback
@@ -61,6 +64,20 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             )
 
     return wrapper
+
+
+#: Scenario field names as whole words in a message, longest first (min_lot_value before min_…).
+_FIELDS = re.compile(
+    r"(?<![\w-])("
+    + "|".join(sorted((f.name for f in dataclasses.fields(Scenario)), key=len, reverse=True))
+    + r")(?![\w-])"
+)
+
+
+def cli_words(message: str) -> str:
+    """A library message with each Scenario field named as the CLI option that sets it
+    (``max_sub_share`` → ``--max-sub-share``): the API speaks of fields, the CLI of options."""
+    return _FIELDS.sub(lambda m: option_name(m.group(1)), message)
 
 
 def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -77,7 +94,13 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 #: Click types of the scenario fields, by their annotation.
-_TYPES: dict[str, Any] = {"float": float, "float | None": float, "int": int, "int | None": int}
+_TYPES: dict[str, Any] = {
+    "float": float,
+    "float | None": float,
+    "int": int,
+    "int | None": int,
+    "str": str,
+}
 
 
 def scenario_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -105,7 +128,10 @@ def make_scenario(kwargs: dict[str, Any]) -> Scenario:
     for f in dataclasses.fields(Scenario):
         value = kwargs.pop(f.name)
         values[f.name] = not value if f.type == "bool" else value
-    return Scenario(**values)
+    scenario = Scenario(**values)
+    for warning in scenario.warnings():
+        click.echo(f"Warning: {cli_words(warning)}", err=True)
+    return scenario
 
 
 def load(contract: Path, *files: Path | None) -> Case:
@@ -124,21 +150,22 @@ def default_out(contract: Path) -> Path:
 
 
 def format_lots(plan: Plan, breaches: bool = False) -> str:
-    """The printed table of lots (with each lot's breaches when asked)."""
-    columns = ["lot", "value", "n_units", "bidders", "target_holders", "areas"]
-    table = plan.evaluation.lots[columns + (["breaches"] if breaches else [])].copy()
-    table["value"] = table["value"].map(lambda v: f"{v:,.0f}")
-    table["target_holders"] = table["target_holders"].str.replace(";", ", ")
-    table["areas"] = table["areas"].map(lambda a: _shorten(a.replace(";", ", "), 48))
-    table.columns = ["lot", "value/yr", "units", "bidders", "target holders", "areas"] + (
-        ["breaches"] if breaches else []
-    )
-    return table.to_string(index=False)
+    """The printed table of lots, :meth:`Plan.summary` (with each lot's breaches when asked)."""
+    table = plan.summary(breaches=breaches)
+    if breaches:
+        table["breaches"] = table["breaches"].map(cli_words)
+    return text_table(table)
 
 
-def _shorten(text: str, width: int) -> str:
-    """Cut long cells so the table stays readable in a terminal."""
-    return text if len(text) <= width else text[: width - 3] + "..."
+def text_table(table: pd.DataFrame) -> str:
+    """A DataFrame for a terminal: words left-aligned, numbers and money right-aligned."""
+    formatters = {}
+    for column in table.columns:
+        cells = table[column].astype(str)
+        if column not in ("value/yr",) and not pd.api.types.is_numeric_dtype(table[column]):
+            width = max([len(str(column)), *cells.map(len)])
+            formatters[column] = lambda v, w=width: str(v).ljust(w)
+    return table.to_string(index=False, formatters=formatters, justify="left")
 
 
 def format_summary(plan: Plan) -> str:
@@ -266,9 +293,11 @@ def frontier_command(
         progress=progress,
         work_limit=work_limit,
     )
-    folder = write_frontier(table, out or default_out(contract), tuple(case.files.values()))
+    folder = write_frontier(
+        table, out or default_out(contract), tuple(case.files.values()), scenario, case
+    )
     click.echo(format_frontier(table))
-    click.echo(f"Wrote {folder}/: frontier.csv, frontier.png")
+    click.echo(f"Wrote {folder}/: frontier.csv, frontier.json, frontier.png")
 
 
 @main.command("evaluate")
@@ -308,7 +337,7 @@ def evaluate_command(
     click.echo(format_lots(given, breaches=True))
     click.echo()
     plans = {"given": given} if optimum is None else {"given": given, "optimum": optimum}
-    click.echo(format_comparison(compare(plans)))
+    click.echo(format_comparison(compare(plans), scenario.currency))
     if given.evaluation.breaches:
         click.echo()
         click.echo("Breaches of the scenario:")
@@ -350,13 +379,33 @@ def format_frontier(table: pd.DataFrame) -> str:
     return shown.drop(columns=["gap"]).to_string(index=False)
 
 
-def format_comparison(table: pd.DataFrame) -> str:
-    """Given against optimum, figure by figure, with the difference."""
-    shown = table.T
+def format_comparison(table: pd.DataFrame, currency: str = "GBP") -> str:
+    """Given against optimum, figure by figure, with the difference: money as money with the
+    currency, counts as counts, the gap as a percentage, and blanks where there is no figure."""
+    money_rows = ("objective", "open_value", "total_value")
+    shown = table.T.copy()
     if "optimum" in shown.columns:
         numeric = shown.drop(index=["status"]).apply(pd.to_numeric, errors="coerce")
         shown["difference"] = numeric["given"] - numeric["optimum"]
-    return shown.to_string(float_format=lambda v: f"{v:,.2f}")
+        shown.loc["status", "difference"] = None
+        shown.loc["gap", "difference"] = None
+
+    def cell(row: str, value: Any) -> str:
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return ""
+        if row == "status":
+            return str(value)
+        if row in money_rows:
+            return money(value, currency)
+        if row == "gap":
+            return f"{100 * float(value):.2f}%"
+        return f"{float(value):,.0f}"
+
+    formatted = pd.DataFrame(
+        {c: [cell(str(r), shown.loc[r, c]) for r in shown.index] for c in shown.columns},
+        index=[str(r).replace("_", " ") for r in shown.index],
+    )
+    return formatted.to_string()
 
 
 if __name__ == "__main__":

@@ -8,13 +8,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-import networkx as nx
 import pandas as pd
 
-from lotting.errors import InfeasibleError, LottingError, NoSolutionError
+from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError
 from lotting.inputs.case import Case
 from lotting.mip.candidates import Candidate, listed_candidates
-from lotting.mip.diagnose import infeasibility_reasons
+from lotting.mip.diagnose import infeasibility_reasons, lot_count_reasons, solver_reason
 from lotting.mip.model import build_model
 from lotting.mip.solver import run
 from lotting.mip.warmstart import greedy_start
@@ -25,6 +24,7 @@ from lotting.rules.options import build_options
 from lotting.rules.scoring import evaluate_division, evaluate_lots
 from lotting.scenario import Scenario
 from lotting.settings import Settings
+from lotting.text import cut_list
 
 
 def solve(
@@ -59,7 +59,7 @@ def solve(
     blocks = make_blocks(case)
     reasons = infeasibility_reasons(case, scenario, options, blocks)
     if exact_lots is not None:
-        reasons += _lot_count_reasons(case, scenario, blocks, exact_lots)
+        reasons += lot_count_reasons(case, scenario, blocks, exact_lots)
     if reasons:
         raise InfeasibleError(reasons)
     listed: list[Candidate] = []
@@ -86,7 +86,7 @@ def solve(
         node_limit=work_limit,
     )
     if result.status == "infeasible":
-        raise InfeasibleError([_generic_reason(case, scenario, exact_lots)])
+        raise InfeasibleError([solver_reason(case, scenario, options, exact_lots)])
     division = model.division() if result.status != "no_solution" else None
     evaluation = None
     if division is not None:
@@ -122,27 +122,77 @@ def solve(
         seconds=time.perf_counter() - began,
         model_stats=model.stats,
         boundaries=case.boundaries,
+        inputs=case.hashes,
     )
 
 
 def evaluate(
-    case: Case, scenario: Scenario | None, assignment: Mapping[str, Any] | pd.Series
+    case: Case,
+    scenario: Scenario | None,
+    assignment: Mapping[str, Any] | pd.Series | pd.DataFrame,
 ) -> Plan:
     """Score a division the commissioner already has (unit → lot label) with the same figures.
 
-    The plan's status is "feasible" when the division keeps every rule of the scenario and
-    "infeasible" otherwise; ``plan.evaluation.breaches`` lists every rule it breaks.
+    ``assignment`` is a mapping or Series of unit → lot, or a DataFrame with columns ``unit``
+    and ``lot`` (e.g. a plan's ``assignment``); every contract unit must have exactly one lot
+    (InputError names those that do not). The plan's status is "feasible" when the division
+    keeps every rule of the scenario and "infeasible" otherwise; ``plan.evaluation.breaches``
+    lists every rule it breaks, each lot named by its label.
 
     >>> boards = read_assignment("data/example/nhs_boards.csv", case)
     >>> evaluate(case, Scenario(), boards).metrics["n_lots"]
     14
     """
     scenario = scenario or Scenario()
-    evaluation = evaluate_division(case, scenario, assignment, build_options(case, scenario))
+    division = _unit_lots(case, assignment)
+    evaluation = evaluate_division(case, scenario, division, build_options(case, scenario))
     status = "feasible" if evaluation.feasible else "infeasible"
     return Plan(
-        status, None, evaluation, scenario, solver="none", seconds=0.0, boundaries=case.boundaries
+        status,
+        None,
+        evaluation,
+        scenario,
+        solver="none",
+        seconds=0.0,
+        boundaries=case.boundaries,
+        inputs=case.hashes,
     )
+
+
+def _unit_lots(
+    case: Case, assignment: Mapping[str, Any] | pd.Series | pd.DataFrame
+) -> dict[str, Any]:
+    """The division as unit → lot, checked: a DataFrame needs columns unit and lot, and every
+    contract unit needs exactly one lot (the units at fault are named, never a bare KeyError)."""
+    where = "the division"
+    if isinstance(assignment, pd.DataFrame):
+        missing = [c for c in ("unit", "lot") if c not in assignment.columns]
+        if missing:
+            raise InputError(
+                f"a division table needs columns unit and lot; it has "
+                f"{', '.join(map(str, assignment.columns))}.",
+                file=where,
+                column=missing[0],
+            )
+        repeated = sorted(set(assignment["unit"][assignment["unit"].duplicated()].astype(str)))
+        if repeated:
+            raise InputError(
+                f"units repeated: {cut_list(repeated)}; each unit needs one lot.",
+                file=where,
+                column="unit",
+            )
+        division = dict(zip(assignment["unit"].astype(str), assignment["lot"], strict=True))
+    else:
+        division = dict(assignment.items())
+    missing_units = [u for u in case.units if u not in division]
+    if missing_units:
+        raise InputError(
+            f"units without a lot: {cut_list(missing_units)}; every unit of the contract needs "
+            "one.",
+            file=where,
+            column="lot",
+        )
+    return division
 
 
 def _start_division(
@@ -151,39 +201,3 @@ def _start_division(
     """Unit positions per lot of a greedy start (chosen candidates, then plain lots)."""
     groups = [list(listed[c].blocks) for c in start[0]] + start[1]
     return [[u for b in group for u in blocks[b].units] for group in groups]
-
-
-def _lot_count_reasons(case: Case, scenario: Scenario, blocks: list[Block], k: int) -> list[str]:
-    """Why exactly k lots cannot be made, when it is plain from the counts."""
-    if not 1 <= k <= scenario.max_lots:
-        return [f"{k} lots is outside 1..max_lots ({scenario.max_lots})."]
-    if k > len(blocks):
-        return [f"The contract has only {len(blocks)} units or bundles, fewer than {k} lots."]
-    if case.adjacency is not None:
-        pieces = nx.number_connected_components(case.adjacency)
-        if k < pieces:
-            return [
-                f"The areas fall into {pieces} groups that no lot can join: {k} lots are too few."
-            ]
-    return []
-
-
-def _generic_reason(case: Case, scenario: Scenario, exact_lots: int | None = None) -> str:
-    """When no single cause stands out: the rules that cannot all hold together."""
-    rules = [f"every lot with at least {scenario.min_bidders} bidders"]
-    rules.append(
-        f"at most {scenario.max_lots} lots" if exact_lots is None else f"exactly {exact_lots} lots"
-    )
-    if scenario.min_lot_value is not None:
-        rules.append(f"lots worth at least {scenario.min_lot_value:,.0f}")
-    if scenario.max_lot_value is not None:
-        rules.append(f"lots worth at most {scenario.max_lot_value:,.0f}")
-    if case.adjacency is not None:
-        rules.append("each lot's areas connected")
-    if (case.contract["bundle"] != "").any():
-        rules.append("bundles kept together")
-    return (
-        "Each unit can be put in some lot, but these rules cannot all hold at once: "
-        + "; ".join(rules)
-        + ". Relax one of them (e.g. --max-lots, --min-bidders or the value bounds)."
-    )
