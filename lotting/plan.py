@@ -139,7 +139,14 @@ class Plan:
         return table
 
     def to_dict(self, timings: bool = False) -> dict[str, Any]:
-        """The plan.json document; solver seconds only when ``timings`` (they vary run to run)."""
+        """The plan.json document; solver seconds only when ``timings`` (they vary run to run).
+
+        Beyond DESIGN.md's schema: each lot's ``schedule`` (its services and areas in words),
+        ``sub_holders`` (target suppliers reached as subcontractors) and ``option_details`` (each
+        option's type, holders and supply chain); ``names`` (supplier id → name), ``currency``
+        and ``provenance`` (lotting version, each input file with its SHA-256; the date only
+        from ``SOURCE_DATE_EPOCH``, so the same inputs still give the same bytes).
+        """
         options = self.options
         lots = []
         for row in self.evaluation.lots.itertuples():
@@ -153,15 +160,22 @@ class Plan:
                     "bidders": int(row.bidders),
                     "target_holders": _split(row.target_holders),
                     "sub_holders": _split(row.sub_holders),
-                    "options": [
-                        {"option": o.option, "type": o.type, "holders": o.holders, "chain": o.chain}
+                    "options": _split(row.options),
+                    "option_details": [
+                        {
+                            "option": o.option,
+                            "type": o.type,
+                            "holders": o.holders,
+                            "chain": o.chain,
+                            "target_holders": o.target_holders,
+                        }
                         for o in mine.itertuples()
                     ],
                 }
             )
         metrics = {k: _plain(v) for k, v in self.metrics.items()}
         mentioned = sorted(
-            {s for lot in lots for o in lot["options"] for s in (*o["holders"], *o["chain"])}
+            {s for lot in lots for o in lot["option_details"] for s in (*o["holders"], *o["chain"])}
             | {s for lot in lots for s in (*lot["target_holders"], *lot["sub_holders"])}
         )
         return {

@@ -292,15 +292,17 @@ def test_out_option_is_honoured(runs):
 @pytest.mark.parametrize(
     ("name", "parameter"),
     [
-        ("max-sub-share", "max_sub_share"),
-        ("target-kinds", "target_kinds"),
+        ("max-sub-share", "--max-sub-share"),
+        ("target-kinds", "--target-kinds"),
     ],
 )
 def test_invalid_scenario_option_exits_2(runs, name, parameter):
+    """The CLI names the option the user typed, not the API's field."""
     result = runs[name]
     assert_clean_failure(result, 2)
     assert result.stderr.startswith("Error: ")
     assert parameter in result.stderr
+    assert parameter.lstrip("-").replace("-", "_") not in result.stderr
     assert not (runs["roots"]["scenario"] / "case" / "contract-lots").exists()
 
 
@@ -308,7 +310,7 @@ def test_infeasible_scenario_exits_1(runs):
     result = runs["infeasible"]
     assert_clean_failure(result, 1)
     assert "No feasible division" in result.stderr
-    assert "min_bidders" in result.stderr
+    assert "--min-bidders can be at most 3" in result.stderr.replace("\n", " ")
     assert not (runs["roots"]["infeasible"] / "case" / "contract-lots").exists()
 
 
