@@ -24,6 +24,7 @@ from lotting.inputs.division import read_assignment
 from lotting.plan import compare, money
 from lotting.present.market_check import market_report
 from lotting.present.writers import write_evaluation, write_frontier, write_partners
+from lotting.progress import Event
 from lotting.scenario import option_name
 
 EXIT_INFEASIBLE = 1
@@ -134,11 +135,15 @@ def make_scenario(kwargs: dict[str, Any]) -> Scenario:
     return scenario
 
 
-def load(contract: Path, *files: Path | None) -> Case:
-    """Load the case and say on stderr which files were used and what was ignored."""
+def load(contract: Path, *files: Path | None, quiet: bool = False) -> Case:
+    """Load the case and say on stderr which files were used (unless quiet) and what was
+    ignored (always)."""
+    if not quiet:
+        click.echo(f"Reading {contract} and the files beside it...", err=True)
     case = load_case(contract, *files)
     used = ", ".join(f"{role} {path}" for role, path in case.files.items())
-    click.echo(f"Using {used}.", err=True)
+    if not quiet:
+        click.echo(f"Using {used}.", err=True)
     for warning in case.warnings:
         click.echo(f"Warning: {warning}", err=True)
     return case
@@ -216,9 +221,49 @@ def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         help="output folder (default: <contract stem>-lots/ beside the contract)",
     )(command)
+    command = click.option(
+        "-q", "--quiet", is_flag=True, help="no progress on stderr (errors and warnings only)"
+    )(command)
+    command = click.option(
+        "-v", "--verbose", is_flag=True, help="also show the solver's own log on stderr"
+    )(command)
     command = scenario_options(command)
     command = input_options(command)
     return click.argument("contract", type=click.Path(dir_okay=False, path_type=Path))(command)
+
+
+class Feedback:
+    """Shows a solve's progress events on stderr: one line per step, the solver's incumbent and
+    gap every few seconds, its log with ``verbose``, nothing with ``quiet``."""
+
+    def __init__(self, quiet: bool = False, verbose: bool = False) -> None:
+        self.quiet, self.verbose = quiet, verbose
+        self.last: tuple[float | None, float | None] = (None, None)
+
+    def say(self, text: str) -> None:
+        """A line on stderr unless quiet."""
+        if not self.quiet:
+            click.echo(text, err=True)
+
+    def __call__(self, event: Event) -> None:
+        if self.quiet:
+            return
+        if event.kind == "log":
+            if self.verbose:
+                click.echo(f"    {event.text}", err=True)
+            return
+        if event.kind in ("incumbent", "bound"):
+            shown = (event.objective, event.bound)
+            if shown == self.last or (event.kind == "incumbent" and shown[0] == self.last[0]):
+                return  # nothing new to say
+            self.last = shown
+            word = "better division" if event.kind == "incumbent" else "searching"
+            click.echo(f"  {word}: {event.describe()}", err=True)
+            return
+        if event.kind == "lots":
+            return  # the frontier shows these itself
+        self.last = (None, None)
+        click.echo(f"  {event.describe()}", err=True)
 
 
 def prepare(contract: Path, kwargs: dict[str, Any]) -> tuple[Case, Scenario]:
@@ -226,7 +271,7 @@ def prepare(contract: Path, kwargs: dict[str, Any]) -> tuple[Case, Scenario]:
     scenario = make_scenario(kwargs)
     names = ("suppliers", "partners", "adjacency", "boundaries")
     files = tuple(kwargs.pop(name) for name in names)
-    return load(contract, *files), scenario
+    return load(contract, *files, quiet=bool(kwargs.get("quiet"))), scenario
 
 
 @main.command()
@@ -244,12 +289,25 @@ def split(
     work_limit: int | None,
     solver: str,
     timings: bool,
+    quiet: bool,
+    verbose: bool,
     **kwargs: Any,
 ) -> None:
     """Find the best division of CONTRACT into lots; write the plan, tables and chart."""
+    kwargs["quiet"] = quiet
     case, scenario = prepare(contract, kwargs)
+    kwargs.pop("quiet")
+    feedback = Feedback(quiet, verbose)
+    limit = f"time limit {time_limit:g} s" if time_limit else "no time limit"
+    feedback.say(f"Solving ({limit}; -q for quiet, -v for the solver's log)")
     plan = solve(
-        case, scenario, time_limit=time_limit or None, solver=solver, work_limit=work_limit
+        case,
+        scenario,
+        time_limit=time_limit or None,
+        solver=solver,
+        work_limit=work_limit,
+        progress=feedback,
+        log=verbose,
     )
     folder = plan.to_folder(out or default_out(contract), tuple(case.files.values()), timings)
     click.echo(format_lots(plan))
@@ -270,29 +328,39 @@ def frontier_command(
     time_limit: float,
     work_limit: int | None,
     solver: str,
+    quiet: bool,
+    verbose: bool,
     **kwargs: Any,
 ) -> None:
     """The trade-off curve: the best reach and open value for each number of lots."""
+    kwargs["quiet"] = quiet
     case, scenario = prepare(contract, kwargs)
+    kwargs.pop("quiet")
+    feedback = Feedback(quiet, verbose)
+    limit = f"time limit {time_limit:g} s each" if time_limit else "no time limit"
+    feedback.say(f"Solving for 1 to {scenario.max_lots} lots ({limit})")
+    shown = sys.stderr.isatty() and not quiet and not verbose
+    with click.progressbar(
+        length=scenario.max_lots, label="  lots solved", file=sys.stderr, hidden=not shown
+    ) as bar:
 
-    def progress(k: int, seconds: float, best: float | None) -> None:
-        shown = f"{best:,.0f}" if best is not None else "none yet"
-        click.echo(
-            f"  {k}/{scenario.max_lots} lots solved, {seconds:.0f} s, best objective {shown}",
-            err=True,
+        def progress(event: Event) -> None:
+            if event.kind == "lots":
+                bar.update(1)
+                if not shown:
+                    feedback.say(f"  {event.text}")
+            elif verbose:
+                feedback(event)
+
+        table = frontier(
+            case,
+            scenario,
+            time_limit=time_limit or None,
+            solver=solver,
+            progress=progress,
+            work_limit=work_limit,
+            log=verbose,
         )
-
-    click.echo(
-        f"Solving for 1 to {scenario.max_lots} lots (time limit {time_limit:g} s each)", err=True
-    )
-    table = frontier(
-        case,
-        scenario,
-        time_limit=time_limit or None,
-        solver=solver,
-        progress=progress,
-        work_limit=work_limit,
-    )
     folder = write_frontier(
         table, out or default_out(contract), tuple(case.files.values()), scenario, case
     )
@@ -319,16 +387,28 @@ def evaluate_command(
     solver: str,
     lots_file: Path,
     no_optimise: bool,
+    quiet: bool,
+    verbose: bool,
     **kwargs: Any,
 ) -> None:
     """Score an existing division of CONTRACT (--lots) and compare it with the optimum."""
+    kwargs["quiet"] = quiet
     case, scenario = prepare(contract, kwargs)
+    kwargs.pop("quiet")
+    feedback = Feedback(quiet, verbose)
     given = evaluate(case, scenario, read_assignment(lots_file, case))
     optimum = None
     if not no_optimise:
         try:
+            feedback.say("Solving for the optimum to compare with")
             optimum = solve(
-                case, scenario, time_limit=time_limit or None, solver=solver, work_limit=work_limit
+                case,
+                scenario,
+                time_limit=time_limit or None,
+                solver=solver,
+                work_limit=work_limit,
+                progress=feedback,
+                log=verbose,
             )
         except (InfeasibleError, NoSolutionError) as err:
             click.echo(f"No optimum to compare with: {err}", err=True)

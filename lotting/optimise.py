@@ -18,6 +18,7 @@ from lotting.mip.model import build_model
 from lotting.mip.solver import run
 from lotting.mip.warmstart import greedy_start
 from lotting.plan import Plan
+from lotting.progress import Event, Progress
 from lotting.rules.blocks import Block, make_blocks
 from lotting.rules.lots import LotJudge
 from lotting.rules.options import build_options
@@ -36,6 +37,8 @@ def solve(
     exact_lots: int | None = None,
     work_limit: int | None = None,
     settings: Settings | None = None,
+    progress: Progress | None = None,
+    log: bool = False,
 ) -> Plan:
     """Find the best division of the contract for the scenario.
 
@@ -46,7 +49,10 @@ def solve(
     ``exact_lots`` asks for the best division with exactly that many lots (at most max_lots).
     ``work_limit`` stops the solver after that many branch-and-bound nodes: a budget that gives
     the same plan on any machine (the time limit still caps it from outside). ``settings`` tune
-    how, never what, is computed (:class:`lotting.settings.Settings`).
+    how, never what, is computed (:class:`lotting.settings.Settings`). ``progress`` receives
+    :class:`lotting.progress.Event` s as the work goes (options, candidate lots, the start and
+    its objective, then the solver's incumbent, bound and gap every few seconds); ``log`` adds
+    the solver's own log lines to them. Neither changes the plan.
 
     >>> plan = solve(load_case("data/example/contract.csv"), Scenario(max_lots=8))
     >>> plan.metrics["n_lots"] <= 8
@@ -55,8 +61,14 @@ def solve(
     scenario = scenario or Scenario()
     settings = settings or Settings()
     began = time.perf_counter()
+
+    def tell(kind: str, text: str, **figures: Any) -> None:
+        if progress is not None:
+            progress(Event(kind, text, seconds=time.perf_counter() - began, **figures))
+
     options = build_options(case, scenario)
     blocks = make_blocks(case)
+    tell("options", f"{len(options)} bid options in the market", count=len(options))
     reasons = infeasibility_reasons(case, scenario, options, blocks)
     if exact_lots is not None:
         reasons += lot_count_reasons(case, scenario, blocks, exact_lots)
@@ -66,6 +78,7 @@ def solve(
     credited: list[int] | None = None
     if enumerate_lots:
         listed, credited = listed_candidates(case, scenario, options, blocks, settings)
+        tell("candidates", f"{len(listed)} candidate lots found", count=len(listed))
     aggregate = len(blocks) > settings.aggregate_from
     model = build_model(
         scenario, options, blocks, case.adjacency, listed, credited, exact_lots, aggregate
@@ -75,6 +88,17 @@ def solve(
     if exact_lots is None:
         cap = settings.start_share * time_limit if time_limit else math.inf
         start = greedy_start(judge, blocks, listed, cap, solver, settings)
+        if start is not None and progress is not None:
+            first = evaluate_lots(case, scenario, _start_division(start, listed, blocks), options)
+            value = float(first.metrics["objective"])
+            tell("start", f"start found: objective {value:,.0f}", objective=value)
+        elif start is None:
+            tell("start", "no start found; the solver searches from scratch")
+    stats = model.stats
+    tell(
+        "model",
+        f"solving: {stats.get('variables', 0):,} variables, {stats.get('constraints', 0):,} rows",
+    )
     remaining = time_limit and max(1.0, time_limit - (time.perf_counter() - began))
     presolve = model.stats["variables"] <= settings.presolve_up_to
     result = run(
@@ -84,6 +108,8 @@ def solve(
         model.start(*start) if start else None,
         presolve,
         node_limit=work_limit,
+        progress=progress,
+        log=log,
     )
     if result.status == "infeasible":
         raise InfeasibleError([solver_reason(case, scenario, options, exact_lots)])
@@ -107,6 +133,7 @@ def solve(
     if evaluation is None:
         raise NoSolutionError(time.perf_counter() - began)
     objective = float(evaluation.metrics["objective"])
+    tell("done", f"{result.status}: objective {objective:,.0f}", objective=objective)
     if result.status == "optimal":
         gap: float | None = 0.0
     elif result.bound is None or not math.isfinite(result.bound):

@@ -8,8 +8,8 @@ import pytest
 
 from cases import make_case
 from lotting import Scenario, evaluate, load_case, solve
-from lotting.plan import money
 from lotting.mip.solver import SolverRun
+from lotting.plan import money
 
 
 @pytest.fixture
