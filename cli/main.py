@@ -422,7 +422,7 @@ def evaluate_command(
         click.echo()
         click.echo("Breaches of the scenario:")
         for breach in given.evaluation.breaches:
-            click.echo(f"  - {breach}")
+            click.echo(f"  - {cli_words(breach)}")
     click.echo(f"Wrote {folder}/: evaluation.csv, evaluation.json")
 
 

@@ -98,7 +98,7 @@ def did_you_mean(word: str, known: Iterable[str]) -> str:
     (" Did you mean 'Fife'?", '')
     """
     choices = sorted({str(k) for k in known})
-    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.75)
     if not close:
         lowered = {c.lower(): c for c in choices}
         close = [lowered[str(word).lower()]] if str(word).lower() in lowered else []

@@ -126,6 +126,29 @@ BAD_CASES: dict[str, Bad] = {
         "partners.csv",
         "column 'b'",
     ),
+    "semicolon-separated": Bad(
+        _replace("contract.csv", "unit;service;area;value\nU1;coaching;North;100\n"),
+        "contract.csv",
+        "separated by semicolons, not commas",
+    ),
+    "misspelt-partner": Bad(
+        _replace("partners.csv", "a,b,relation\nbig1,ulo-1,subcontract\n"),
+        "partners.csv",
+        "Did you mean 'ulo1'?",
+    ),
+    "misspelt-kind": Bad(
+        _replace("suppliers.csv", "supplier,kind,capacity,services,areas\nbig1,user-led,9,*,*\n"),
+        "suppliers.csv",
+        "Did you mean 'user_led'?",
+    ),
+    "misspelt-area-in-contract": Bad(
+        _replace(
+            "contract.csv",
+            "unit,service,area,value\nU1,coaching,North,100\nU2,coaching,Sooth,80\n",
+        ),
+        "contract.csv, line 3, column 'area'",
+        "Did you mean 'South'?",
+    ),
     "empty-file": Bad(_replace("suppliers.csv", b""), "suppliers.csv", "empty"),
     "header-only": Bad(_replace("partners.csv", "a,b,relation\n"), "partners.csv", "no rows"),
     "not-utf8": Bad(

@@ -434,6 +434,13 @@ def read_adjacency(
     missing = [a for a in areas if a not in seen]
     for area in missing:
         hint = did_you_mean(area, sorted(ignored))
+        if not hint and did_you_mean(area, sorted(seen)):
+            line = int(contract.loc[contract["area"] == area, "line"].iloc[0])
+            raise InputError(
+                f"contract area '{area}' does not appear; every area must be listed. If it "
+                f"is a typo in {contract_file} (line {line}):" + did_you_mean(area, sorted(seen)),
+                file=file,
+            )
         if hint:
             line = int(contract.loc[contract["area"] == area, "line"].iloc[0])
             raise InputError(
