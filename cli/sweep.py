@@ -39,11 +39,13 @@ def execution_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @contextlib.contextmanager
-def progress_bar(total: int, unit: str) -> Iterator[Callable[[int, int, int], None]]:
-    """A tqdm bar on stderr of tasks done, with how many are running."""
+def progress_bar(
+    total: int, unit: str, quiet: bool = False
+) -> Iterator[Callable[[int, int, int], None]]:
+    """A tqdm bar on stderr of tasks done, with how many are running (hidden when ``quiet``)."""
     from tqdm import tqdm
 
-    with tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True) as bar:
+    with tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True, disable=quiet) as bar:
 
         def update(done: int, running: int, total: int) -> None:
             bar.update(done - bar.n)
@@ -72,18 +74,19 @@ def run_sweep(
     workers: int | None,
     scheduler: str | None,
     timings: bool,
+    quiet: bool = False,
 ) -> None:
-    """Solve every scenario with a progress bar, write the folder whole, print the table; Ctrl-C
-    cancels the solves and writes nothing (exit 130)."""
+    """Solve every scenario with a progress bar (none when ``quiet``), write the folder whole,
+    print the table; Ctrl-C cancels the solves and writes nothing (exit 130)."""
     count = workers or cores()
     where = scheduler or (
         f"a local cluster of {count} workers" if count > 1 else "this process, one at a time"
     )
-    click.echo(
-        f"Solving {len(table)} scenarios on {where} (time limit {time_limit:g} s each)", err=True
-    )
+    limit = f"time limit {time_limit:g} s each" if time_limit else "no time limit"
+    if not quiet:
+        click.echo(f"Solving {len(table)} scenarios on {where} ({limit})", err=True)
     try:
-        with progress_bar(len(table), "scenario") as progress:
+        with progress_bar(len(table), "scenario", quiet) as progress:
             result, plans = sweep_plans(
                 case,
                 table,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 
 import pandas as pd
 
@@ -13,6 +12,7 @@ from lotting.inputs.case import Case
 from lotting.optimise import solve
 from lotting.parallel import Target
 from lotting.plan import Plan
+from lotting.progress import Event, Progress
 from lotting.scenario import Scenario
 
 COLUMNS = [
@@ -28,9 +28,6 @@ COLUMNS = [
     "chosen",
 ]
 
-#: Called after each solve with (k, seconds so far, best objective so far or None).
-Progress = Callable[[int, float, float | None], None]
-
 
 def frontier(
     case: Case,
@@ -39,6 +36,7 @@ def frontier(
     solver: str = "highs",
     progress: Progress | None = None,
     work_limit: int | None = None,
+    log: bool = False,
     client: Target = None,
     workers: int | None = 1,
 ) -> pd.DataFrame:
@@ -48,9 +46,12 @@ def frontier(
     Rows say ``infeasible`` where no division has k lots; ``pareto`` marks points that no other
     point beats on overhead, reach and open value; ``chosen`` marks the plan :func:`solve` returns
     for the same scenario (its own division, so the two always agree). ``time_limit`` and
-    ``work_limit`` (nodes) are per solve. The solves are independent: with ``client`` (a dask
+    ``work_limit`` (nodes) are per solve. ``progress`` receives every solve's events and, after
+    each k, a ``lots`` event (``count`` k of ``of`` max_lots, ``objective`` the best so far);
+    ``log`` adds the solver's own log lines. The solves are independent: with ``client`` (a dask
     Client or scheduler address) or ``workers`` > 1 (a local cluster; None = the cores) they run
-    in parallel, giving the same table; ``progress`` then counts the k solved so far.
+    in parallel and give the same table; ``progress`` then gets only the ``lots`` events (``count``
+    the number solved so far, no objective) and ``log`` is not used.
 
     >>> case = load_case("data/example/contract.csv")  # doctest: +SKIP
     >>> frontier(case, Scenario(max_lots=4))["k"].tolist()  # doctest: +SKIP
@@ -62,7 +63,15 @@ def frontier(
             case, scenario, time_limit, solver, progress, work_limit, client, workers
         )
     start = time.perf_counter()
-    chosen = solve(case, scenario, time_limit=time_limit, solver=solver, work_limit=work_limit)
+    chosen = solve(
+        case,
+        scenario,
+        time_limit=time_limit,
+        solver=solver,
+        work_limit=work_limit,
+        progress=progress,
+        log=log,
+    )
     best = chosen.objective
     rows = []
     for k in range(1, scenario.max_lots + 1):
@@ -78,6 +87,8 @@ def frontier(
                     solver=solver,
                     exact_lots=k,
                     work_limit=work_limit,
+                    progress=progress,
+                    log=log,
                 )
                 status = plan.status
             except InfeasibleError:
@@ -88,7 +99,13 @@ def frontier(
         if plan is not None:
             best = max(best, plan.objective)
         if progress is not None:
-            progress(k, time.perf_counter() - start, best)
+            seconds = time.perf_counter() - start
+            text = (
+                f"{k}/{scenario.max_lots} lots solved, {seconds:.0f} s, best objective {best:,.0f}"
+            )
+            progress(
+                Event("lots", text, objective=best, count=k, of=scenario.max_lots, seconds=seconds)
+            )
     table = pd.DataFrame(rows, columns=COLUMNS)
     table["pareto"] = pareto_mask(table)
     return table
@@ -113,8 +130,10 @@ def _frontier_parallel(
     jobs = [Job(scenario, time_limit, solver, work_limit, exact_lots=k) for k in (None, *ks)]
 
     def counted(done: int, running: int, total: int) -> None:
-        if progress is not None:
-            progress(min(done, scenario.max_lots), time.perf_counter() - start, None)
+        if progress is not None and done > 1:  # one event per k: max_lots of them in all
+            seconds = time.perf_counter() - start
+            text = f"{done - 1}/{scenario.max_lots} lots solved, {seconds:.0f} s, {running} running"
+            progress(Event("lots", text, count=done - 1, of=scenario.max_lots, seconds=seconds))
 
     outcomes = run_jobs(case, jobs, client, workers, counted)
     first = outcomes[0]

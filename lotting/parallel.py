@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from distributed import Client
 
 #: Called after each task with (tasks done, tasks running, tasks in all).
-Progress = Callable[[int, int, int], None]
+TaskProgress = Callable[[int, int, int], None]
 
 #: Where to run: a dask Client, a scheduler address such as "tcp://10.0.0.5:8786", or None for a
 #: local cluster (see :func:`run_tasks`).
@@ -57,7 +57,7 @@ def run_tasks(
     items: Sequence[Any],
     client: Target = None,
     workers: int | None = None,
-    progress: Progress | None = None,
+    progress: TaskProgress | None = None,
 ) -> list[Any]:
     """``function(shared, item)`` for every item, the results in the items' order.
 
@@ -82,7 +82,7 @@ def _run_here(
     function: Callable[[Any, Any], Any],
     shared: Any,
     items: Sequence[Any],
-    progress: Progress | None,
+    progress: TaskProgress | None,
 ) -> list[Any]:
     """Every task in this process, in order."""
     results = []
@@ -130,7 +130,7 @@ def _run_on(
     function: Callable[[Any, Any], Any],
     shared: Any,
     items: Sequence[Any],
-    progress: Progress | None,
+    progress: TaskProgress | None,
 ) -> list[Any]:
     """Send ``shared`` once, submit a task per item, gather the results as they finish."""
     from distributed import as_completed

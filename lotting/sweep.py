@@ -17,7 +17,7 @@ import pandas as pd
 from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
 from lotting.inputs.case import Case
 from lotting.optimise import solve
-from lotting.parallel import Failure, Progress, Target, run_tasks
+from lotting.parallel import Failure, Target, TaskProgress, run_tasks
 from lotting.plan import METRICS, Plan
 from lotting.scenario import Scenario, option_name
 
@@ -154,6 +154,8 @@ def _parse(name: str, text: str, negated: bool, file: str, line: int, column: st
             return tuple(k.strip() for k in re.split(r"[,;+]", text) if k.strip())
         if kind.endswith("| None") and text.lower() == "none":
             return None
+        if not kind.startswith(("int", "float")):
+            return text  # text fields (currency) are checked by Scenario
         number = float(text.replace("_", ""))
         if kind.startswith("int"):
             if not number.is_integer():
@@ -255,7 +257,7 @@ def run_jobs(
     jobs: Sequence[Job],
     client: Target = None,
     workers: int | None = None,
-    progress: Progress | None = None,
+    progress: TaskProgress | None = None,
 ) -> list[Outcome]:
     """Every job's outcome in order, on the execution :func:`lotting.parallel.run_tasks` picks;
     a task that failed outside the solve (a worker died twice) is a "failed" outcome."""
@@ -279,7 +281,7 @@ def sweep(
     solver: str = "highs",
     work_limit: int | None = None,
     base: Scenario | None = None,
-    progress: Progress | None = None,
+    progress: TaskProgress | None = None,
 ) -> pd.DataFrame:
     """Solve every scenario and return the sweep table (one row each, in input order).
 
@@ -306,7 +308,7 @@ def sweep_plans(
     solver: str = "highs",
     work_limit: int | None = None,
     base: Scenario | None = None,
-    progress: Progress | None = None,
+    progress: TaskProgress | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Plan]]:
     """:func:`sweep`'s table and each solved scenario's plan by name (for its folder)."""
     table = scenario_table(scenarios, base)
