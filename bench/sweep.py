@@ -2,6 +2,7 @@
 
     python bench/sweep.py                 # 8 scenarios, the frontier, the overhead (~3 minutes)
     python bench/sweep.py --no-frontier   # without the frontier (~1 minute)
+    python bench/sweep.py --max-lots 8    # a shorter frontier (k = 1..8)
 
 Measures on the shipped example: 8 scenarios solved one after another vs on a local cluster of
 2 workers (the cluster's start counted); the frontier in turn vs on 2 workers; the dask layer's
@@ -41,12 +42,13 @@ def timed(function: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
 def main() -> None:
     from distributed import Client, LocalCluster
 
-    from lotting import frontier, grid, load_case
+    from lotting import Scenario, frontier, grid, load_case
     from lotting.parallel import CLUSTER_CONFIG
     from lotting.sweep import sweep
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-frontier", action="store_true", help="skip the frontier runs")
+    parser.add_argument("--max-lots", type=int, default=20, help="the frontier's max_lots")
     parser.add_argument("--out", type=Path, default=HERE / "sweep-results.json")
     args = parser.parse_args()
 
@@ -93,9 +95,11 @@ def main() -> None:
     print(json.dumps(results["overhead"]), flush=True)
 
     if not args.no_frontier:
-        table_turn, frontier_turn = timed(frontier, case, workers=1)
-        table_two, frontier_two = timed(frontier, case, workers=2)
+        scenario = Scenario(max_lots=args.max_lots)
+        table_turn, frontier_turn = timed(frontier, case, scenario, workers=1)
+        table_two, frontier_two = timed(frontier, case, scenario, workers=2)
         results["frontier"] = {
+            "max_lots": args.max_lots,
             "in_turn_s": round(frontier_turn, 2),
             "two_workers_s": round(frontier_two, 2),
             "speedup": round(frontier_turn / frontier_two, 2),
