@@ -138,8 +138,6 @@ def make_scenario(kwargs: dict[str, Any]) -> Scenario:
 def load(contract: Path, *files: Path | None, quiet: bool = False) -> Case:
     """Load the case and say on stderr which files were used (unless quiet) and what was
     ignored (always)."""
-    if not quiet:
-        click.echo(f"Reading {contract} and the files beside it...", err=True)
     case = load_case(contract, *files)
     used = ", ".join(f"{role} {path}" for role, path in case.files.items())
     if not quiet:

@@ -43,7 +43,11 @@ def runs(tmp_path_factory) -> dict[str, Any]:
 def test_split_says_what_it_is_doing_on_stderr(runs):
     result = runs["plain"]
     assert result.returncode == 0, result.stderr
-    for words in ("Reading case/contract.csv", "candidate lots found", "start found: objective"):
+    for words in (
+        "Using contract case/contract.csv",
+        "candidate lots found",
+        "start found: objective",
+    ):
         assert words in result.stderr
     assert "optimal: objective" in result.stderr
     assert "candidate lots" not in result.stdout  # the table and summary alone on stdout

@@ -162,7 +162,8 @@ def source_name(source: Source, role: str) -> str:
 def frame_text(df: pd.DataFrame) -> str:
     """A DataFrame as the CSV text lotting reads (list cells joined with ';'), so a case built
     in pandas is checked, and hashed, exactly as the same file would be."""
-    flat = df.map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
+    flat = df.drop(columns=["line"], errors="ignore")  # lotting's own line numbers, if any
+    flat = flat.map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
     return str(flat.to_csv(index=False, lineterminator="\n"))
 
 
