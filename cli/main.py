@@ -311,6 +311,12 @@ def split(
     click.echo(format_lots(plan))
     click.echo()
     click.echo(format_summary(plan))
+    explanation = plan.explain()
+    if explanation:
+        click.echo()
+        click.echo("Who the target suppliers bid with:")
+        for line in explanation:
+            click.echo(textwrap.fill(line, 100, initial_indent="  ", subsequent_indent="    "))
     written = "assignment.csv, lots.csv, plan.json, lots.png" + (
         ", map.png" if plan.boundaries else ""
     )

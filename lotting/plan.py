@@ -22,7 +22,7 @@ from lotting.plot.style import save_figure
 from lotting.rules.describe import fit_schedule, names_of
 from lotting.rules.scoring import Evaluation
 from lotting.scenario import Scenario
-from lotting.text import fit_list
+from lotting.text import cut_list, fit_list
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -30,7 +30,15 @@ if TYPE_CHECKING:
 
 METRICS = ("n_lots", "reach", "open_value", "sub_reach", "total_value", "fewest_bidders")
 #: Columns of :attr:`Plan.lots` that hold lists (joined with ';' in lots.csv).
-LIST_COLUMNS = ("units", "services", "areas", "options", "target_holders", "sub_holders")
+LIST_COLUMNS = (
+    "units",
+    "services",
+    "areas",
+    "options",
+    "target_holders",
+    "sub_holders",
+    "supply_chains",
+)
 OPTION_COLUMNS = ["lot", "option", "type", "holders", "chain", "target_holders", "names"]
 
 
@@ -105,6 +113,43 @@ class Plan:
                     }
                 )
         return pd.DataFrame(rows, columns=OPTION_COLUMNS)
+
+    def explain(self) -> list[str]:
+        """Who the targets reached bid with, lot by lot, in names: alone, in which consortium,
+        in whose supply chain; then who makes up sub_reach.
+
+        >>> plan.explain()[0].startswith("Lot 1 (")
+        True
+        """
+        names = self.evaluation.names
+        options = self.options
+        lines = []
+        for row in self.evaluation.lots.itertuples():
+            ways = []
+            for o in options[options["lot"] == row.lot].itertuples():
+                subs = [c for c in o.chain if c in _split(row.sub_holders)]
+                if not o.target_holders and not subs:
+                    continue
+                who = " + ".join(names_of(o.holders, names))
+                if o.type == "consortium":
+                    ways.append(f"{who} (consortium)")
+                elif subs:
+                    ways.append(f"{who} with subcontractor(s) {', '.join(names_of(subs, names))}")
+                else:
+                    ways.append(f"{who} alone")
+            if ways:
+                label = row.given_lot if "given_lot" in row._fields else row.lot
+                lines.append(f"Lot {label} ({row.schedule}): {cut_list(ways)}.")
+        subs = sorted({s for cell in self.evaluation.lots["sub_holders"] for s in _split(cell)})
+        reached = {s for cell in self.evaluation.lots["target_holders"] for s in _split(cell)}
+        only_subs = [s for s in subs if s not in reached]
+        if only_subs:
+            lines.append(
+                "Reached only as subcontractors (sub_reach): "
+                + cut_list(names_of(only_subs, names))
+                + "."
+            )
+        return lines
 
     def summary(self, width: int = 60, breaches: bool = False) -> pd.DataFrame:
         """The table of lots the CLI prints: value, units, bidders, target holders by name and
