@@ -368,7 +368,7 @@ def frontier_command(
     folder = write_frontier(
         table, out or default_out(contract), tuple(case.files.values()), scenario, case
     )
-    click.echo(format_frontier(table))
+    click.echo(format_frontier(table, scenario.currency))
     click.echo(f"Wrote {folder}/: frontier.csv, frontier.json, frontier.png")
 
 
@@ -451,11 +451,11 @@ def check_command(contract: Path, out: Path | None, **kwargs: Any) -> None:
         click.echo(f"Wrote {folder}/: partners.png")
 
 
-def format_frontier(table: pd.DataFrame) -> str:
-    """The frontier table for a terminal."""
+def format_frontier(table: pd.DataFrame, currency: str = "GBP") -> str:
+    """The frontier table for a terminal: money with its currency, blanks for no figure."""
     shown = table.copy()
     for column in ("overhead", "open_value", "objective"):
-        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
+        shown[column] = shown[column].map(lambda v: money(v, currency))
     for column in ("reach", "sub_reach"):
         shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
     shown["pareto"] = shown["pareto"].map({True: "yes", False: ""})

@@ -127,3 +127,4 @@ def test_frontier_reports_each_number_of_lots(runs):
     result = runs["frontier"]
     assert result.returncode == 0, result.stderr
     assert "1/2 lots solved" in result.stderr and "2/2 lots solved" in result.stderr
+    assert "GBP " in result.stdout and "nan" not in result.stdout.lower()
