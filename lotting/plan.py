@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,7 @@ class Plan:
     seconds: float
     model_stats: dict[str, int] = field(default_factory=dict)
     boundaries: Boundaries | None = None
+    supplier_names: Mapping[str, str] = field(default_factory=dict)  # for charts people read
 
     @property
     def objective(self) -> float:
@@ -106,9 +108,11 @@ class Plan:
         """Chart of the lot allocation: areas × services coloured by lot.
 
         >>> plan.plot().get_title()
-        '8 lots · reach 7 · open value 9,611,000 of 31,998,000 per year'
+        '8 lots · reach 7 · open value £9,611,000 of £31,998,000 per year'
         """
-        return plot_lots(self.evaluation, ax=ax)
+        return plot_lots(
+            self.evaluation, ax=ax, names=self.supplier_names, boundaries=self.boundaries
+        )
 
     def plot_map(self, ax: Axes | None = None, service: str | None = None) -> Axes:
         """Map of the lots on the case's boundaries (one service line, or all when None).

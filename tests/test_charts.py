@@ -15,9 +15,9 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from cases import make_case
 from lotting import Scenario
 from lotting.plot.frontier import plot_frontier
-from lotting.plot.lots import plot_lots
+from lotting.plot.lots import _cut, plot_lots
 from lotting.plot.partners import KIND_COLOURS, plot_partners
-from lotting.plot.style import lot_colours, save_figure
+from lotting.plot.style import PALETTE, lot_colours, lot_graph, money, save_figure
 from lotting.rules.scoring import evaluate_lots
 
 
@@ -46,9 +46,9 @@ def test_one_cell_per_unit_coloured_by_lot(evaluation):
     ax = plot_lots(evaluation)
     cells = [p for p in ax.patches if isinstance(p, Rectangle)]
     assert len(cells) == 5
-    colours = lot_colours(3)
+    colours = lot_colours(evaluation.assignment)
     by_lot = evaluation.assignment["lot"].tolist()
-    assert [to_hex(c.get_facecolor()) for c in cells] == [colours[lot - 1] for lot in by_lot]
+    assert [to_hex(c.get_facecolor()) for c in cells] == [colours[lot] for lot in by_lot]
     assert sorted(t.get_text() for t in ax.texts) == ["1", "2", "3", "3", "3"]
     plt.close(ax.figure)
 
@@ -60,7 +60,7 @@ def test_labels_title_and_legend(evaluation):
     assert {t.get_text() for t in ax.get_yticklabels()} == {"north", "south", "east"}
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert len(legend) == 3
-    assert legend[0].startswith("1: 100 · 2 bidders · X")
+    assert legend[0] == "1: £100 · 2 bidders · X"
     assert "3 lots" in ax.get_title()
     plt.close(ax.figure)
 
@@ -71,8 +71,50 @@ def test_draws_on_a_given_axes(evaluation):
     plt.close(fig)
 
 
-def test_twenty_lots_have_distinct_colours():
-    assert len(set(lot_colours(20))) == 20
+def test_lots_legend_shows_names_and_the_currency(evaluation):
+    ax = plot_lots(evaluation, currency="EUR", names={"X": "Xanadu Peers"})
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[0] == "1: €100 · 2 bidders · Xanadu Peers"
+    assert "open value €" in ax.get_title()
+    plt.close(ax.figure)
+
+
+def test_holders_are_cut_at_a_whole_name():
+    names = ["Alpha Peers", "Beta Group", "Gamma Voices", "Delta Recovery Network Scotland"]
+    assert _cut(names[:3]) == "Alpha Peers, Beta Group, Gamma Voices"
+    assert _cut(names) == "Alpha Peers, Beta Group, Gamma Voices and 1 more"  # 48 characters
+    assert _cut(["A very long organisation name that is longer than the width"] * 2) == (
+        "A very long organisation name that is longer than the width and 1 more"
+    )
+    assert money(-1234.5, "GBP") == "-£1,234" and money(7, "NOK") == "NOK 7"
+
+
+def test_twenty_lots_have_distinct_colours_and_neighbouring_numbers_differ_in_hue():
+    assignment = pd.DataFrame({"lot": range(1, 21), "area": [f"a{i:02}" for i in range(20)]})
+    colours = lot_colours(assignment)
+    assert len(set(colours.values())) == 20
+    assert colours[1] == PALETTE[0] and colours[11] == PALETTE[10]
+
+
+def test_above_twenty_lots_neighbours_never_share_a_colour():
+    """45 lots on a 3 × 15 grid of areas (lots.png rows are areas by name) and a second
+    service: same-area, next-row and touching lots all differ, the same in every run."""
+    rows = []
+    for i in range(45):
+        rows.append({"area": f"area{i:02}", "service": "jobs", "lot": i + 1})
+        rows.append({"area": f"area{i:02}", "service": "care", "lot": (i + 7) % 45 + 1})
+    assignment = pd.DataFrame(rows)
+    colours = lot_colours(assignment)
+    graph = lot_graph(assignment)
+    assert graph.number_of_edges() > 45
+    assert all(colours[a] != colours[b] for a, b in graph.edges)
+    assert set(colours.values()) <= set(PALETTE)
+    assert lot_colours(assignment.iloc[::-1]) == colours
+
+
+def test_lots_chart_is_saved_at_board_paper_resolution(evaluation, tmp_path):
+    save_figure(plot_lots(evaluation), tmp_path / "lots.png")
+    assert png_dpi(tmp_path / "lots.png") >= 150
 
 
 def test_saved_png_is_the_same_bytes_twice(evaluation, tmp_path):
@@ -81,6 +123,14 @@ def test_saved_png_is_the_same_bytes_twice(evaluation, tmp_path):
     data = (tmp_path / "a.png").read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert data == (tmp_path / "b.png").read_bytes()
+
+
+def png_dpi(path) -> float:
+    """The resolution a PNG records (its pHYs chunk), in dots per inch."""
+    data = path.read_bytes()
+    at = data.index(b"pHYs")
+    per_metre = int.from_bytes(data[at + 4 : at + 8], "big")
+    return per_metre * 0.0254
 
 
 # --- Partner graph ------------------------------------------------------------------------------

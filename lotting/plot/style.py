@@ -1,23 +1,104 @@
-"""What every chart shares: lot colours, the side legend, new Axes and saving a PNG.
+"""What every chart shares: lot colours, money, the side legend, new Axes and saving a PNG.
 
 pyplot is imported only when a chart must make its own figure, so ``import lotting`` stays light.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import matplotlib
+import networkx as nx
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 
+from lotting.inputs.boundaries import Boundaries
 
-def lot_colours(n_lots: int) -> list[str]:
-    """A distinct colour per lot, the same for the same lot number in every chart."""
-    cmap = matplotlib.colormaps["tab20" if n_lots > 10 else "tab10"]
-    return [to_hex(cmap(i % cmap.N)) for i in range(n_lots)]
+DPI = 150  # every saved chart: sharp enough to print in a board paper
+#: 20 distinct colours, tab20's strong shades first and its light ones after, so that lots
+#: numbered next to each other (often neighbours) never get two shades of one hue.
+PALETTE = tuple(
+    to_hex(matplotlib.colormaps["tab20"](i)) for i in (*range(0, 20, 2), *range(1, 20, 2))
+)
+SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+
+
+def lot_colours(assignment: pd.DataFrame, boundaries: Boundaries | None = None) -> dict[int, str]:
+    """Lot → colour, the same in lots.png and map.png, neighbouring lots always distinct.
+
+    Up to 20 lots each get a colour of their own (:data:`PALETTE`, in lot order). Beyond that
+    the lot graph (:func:`lot_graph`) is coloured greedily (networkx, strategy
+    ``largest_first`` over lots added in number order, so deterministic): two lots that share an
+    area, or sit in neighbouring rows of lots.png, or in touching areas of the map, never share
+    a colour; lots far apart may.
+
+    >>> lot_colours(plan.assignment)[1]
+    '#1f77b4'
+    """
+    lots = sorted(int(lot) for lot in assignment["lot"].unique())
+    if len(lots) <= len(PALETTE):
+        return {lot: PALETTE[i] for i, lot in enumerate(lots)}
+    colour = nx.greedy_color(lot_graph(assignment, boundaries), strategy="largest_first")
+    return {lot: PALETTE[colour[lot] % len(PALETTE)] for lot in lots}
+
+
+def lot_graph(assignment: pd.DataFrame, boundaries: Boundaries | None = None) -> nx.Graph:
+    """Lots as nodes, an edge between two lots drawn next to each other in some chart.
+
+    Next to each other: units in one area (one row of lots.png), in areas on neighbouring rows
+    of lots.png (areas sorted by name), or in areas whose boundaries touch (share a vertex).
+    """
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(int(lot) for lot in assignment["lot"].unique()))
+    lots_in: dict[str, set[int]] = {}
+    for area, lot in assignment[["area", "lot"]].itertuples(index=False):
+        lots_in.setdefault(str(area), set()).add(int(lot))
+    areas = sorted(lots_in)
+    pairs = [(a, a) for a in areas] + list(itertools.pairwise(areas))
+    if boundaries is not None:
+        pairs += touching(boundaries)
+    for a, b in pairs:
+        for x in sorted(lots_in.get(a, ())):
+            for y in sorted(lots_in.get(b, ())):
+                if x != y:
+                    graph.add_edge(min(x, y), max(x, y))
+    return graph
+
+
+def touching(boundaries: Boundaries) -> list[tuple[str, str]]:
+    """Pairs of areas (sorted) whose rings share a vertex, as TopoJSON's shared arcs do."""
+    owners: dict[tuple[float, float], set[str]] = {}
+    for area in sorted(boundaries):
+        for polygon in boundaries[area]:
+            for ring in polygon:
+                for x, y in ring.round(6).tolist():
+                    owners.setdefault((x, y), set()).add(area)
+    pairs = {
+        (a, b) for names in owners.values() if len(names) > 1 for a in names for b in names if a < b
+    }
+    return sorted(pairs)
+
+
+def money(value: float, currency: str = "GBP") -> str:
+    """A sum of money for a person: the currency's symbol when well known, else its code.
+
+    >>> money(1234567.4), money(-5000, "EUR"), money(20, "NOK")
+    ('£1,234,567', '-€5,000', 'NOK 20')
+    """
+    sign, amount = ("-" if value < 0 else ""), f"{abs(value):,.0f}"
+    symbol = SYMBOLS.get(currency)
+    return f"{sign}{symbol}{amount}" if symbol else f"{sign}{currency} {amount}"
+
+
+def names_of(codes: Iterable[str], names: Mapping[str, str] | None) -> list[str]:
+    """Suppliers' names for their codes (the code itself when no name is known)."""
+    known = names or {}
+    return [known.get(code) or code for code in codes]
 
 
 def subplots(*grid: int, **figure: Any) -> Any:
@@ -25,6 +106,13 @@ def subplots(*grid: int, **figure: Any) -> Any:
     import matplotlib.pyplot as plt
 
     return plt.subplots(*grid, **figure)
+
+
+def new_figure(**figure: Any) -> Any:
+    """``pyplot.figure``: a new empty figure, through pyplot so notebooks show it."""
+    import matplotlib.pyplot as plt
+
+    return plt.figure(**figure)
 
 
 def new_axes(**figure: Any) -> Axes:
@@ -50,7 +138,7 @@ def save_figure(ax: Axes, path: Path) -> None:
     """Save the Axes' figure as a PNG without a timestamp (same bytes on a re-run), close it."""
     figure = ax.get_figure(root=True)
     assert figure is not None, "an Axes drawn by lotting always has a figure"
-    figure.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
+    figure.savefig(path, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
     close(figure)
 
 
