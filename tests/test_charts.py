@@ -243,7 +243,7 @@ def frontier_table(lot_cost: float = 20_000) -> pd.DataFrame:
                 "reach": reach,
                 "open_value": value,
                 "sub_reach": 0,
-                "objective": 0.0,
+                "objective": 10_000 * reach + 0.05 * value - lot_cost * k,
                 "status": status,
                 "pareto": pareto,
                 "chosen": chosen,
@@ -251,6 +251,12 @@ def frontier_table(lot_cost: float = 20_000) -> pd.DataFrame:
             for k, reach, value, status, pareto, chosen in rows
         ]
     )
+
+
+def x_label(ax) -> str:
+    """The x label of the curve: under the net-benefit panel, which shares its x axis."""
+    (label,) = [a.get_xlabel() for a in ax.figure.axes if a.get_xlabel()]
+    return label
 
 
 def scatter(ax, gid: str):
@@ -278,8 +284,8 @@ def test_frontier_labels_points_names_axes_and_says_what_is_left_out():
     ax = plot_frontier(frontier_table())
     assert [t.get_text() for t in ax.texts if t.get_gid() == "k"] == ["2", "3", "4", "5"]
     assert [t.get_text() for t in ax.texts if t.get_gid() == "chosen"] == ["split's choice: 3 lots"]
-    assert "per year" in ax.get_xlabel()
-    (twin,) = [a for a in ax.figure.axes if a is not ax]
+    assert "per year" in x_label(ax)
+    (twin,) = [a for a in ax.figure.axes if a is not ax and a.get_ylabel().startswith("Open")]
     assert twin.get_ylabel() == "Open value per year"
     assert ax.get_ylabel() == "Reach (target suppliers)"
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -296,13 +302,60 @@ def test_frontier_reads_flags_written_as_text_and_uses_k_when_overhead_is_zero()
     ax = plot_frontier(table)
     assert len(scatter(ax, "reach:pareto").get_offsets()) == 3
     assert scatter(ax, "reach:chosen").get_offsets()[0][0] == 3
-    assert ax.get_xlabel().startswith("Number of lots")
+    assert x_label(ax).startswith("Number of lots")
     plt.close(ax.figure)
 
 
-def test_frontier_draws_on_a_given_axes_and_saves_the_same_bytes(tmp_path):
-    _, ax = plt.subplots(figsize=(10, 6))
-    assert plot_frontier(frontier_table(), ax=ax) is ax
+def test_frontier_draws_on_given_axes_and_saves_the_same_bytes(tmp_path):
+    figure, (ax, net) = plt.subplots(
+        2, 1, figsize=(10, 8.5), sharex=True, gridspec_kw={"height_ratios": (3, 2)}
+    )
+    figure.subplots_adjust(hspace=0.08)
+    assert plot_frontier(frontier_table(), ax=ax, net_ax=net) is ax
     save_figure(ax, tmp_path / "a.png")
-    save_figure(plot_frontier(frontier_table()), tmp_path / "b.png")  # a new 10 × 6 figure
+    save_figure(plot_frontier(frontier_table()), tmp_path / "b.png")  # a new figure, the same
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+    _, alone = plt.subplots()
+    plot_frontier(frontier_table(), ax=alone)  # no net panel asked for: one Axes and its twin
+    assert len(alone.figure.axes) == 2
+    plt.close("all")
+
+
+def test_frontier_shows_net_benefit_with_the_best_k_standing_out():
+    """Net benefit = 10,000 × reach + 0.05 × open value − 20,000 × k: 5,000, 25,000, 0 and
+    -2,500 for k = 2..5, so k = 3 is best."""
+    table = frontier_table()
+    ax = plot_frontier(table, currency="EUR")
+    net = [a for a in ax.figure.axes if [p for p in a.patches if p.get_gid() == "net"]]
+    (panel,) = net
+    bars = [p for p in panel.patches if p.get_gid() == "net"]
+    heights = [b.get_height() for b in bars]
+    drawn = table[table["status"] != "infeasible"]
+    assert heights == pytest.approx(list(drawn["objective"]))
+    assert heights == pytest.approx([5_000, 25_000, 0, -2_500])
+    best = 3
+    colours = {to_hex(b.get_facecolor()) for b in bars}
+    assert len(colours) == 2  # the best bar alone in its colour
+    (note,) = [t.get_text() for t in panel.texts if t.get_gid() == "best"]
+    assert note.startswith(f"best: {best} lots, €")
+    assert "access value − overhead" in panel.get_ylabel()
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("lot_cost", [20_000, 0])
+def test_choice_label_covers_no_point_and_no_k_label(lot_cost):
+    table = frontier_table(lot_cost)
+    table.loc[table["k"] == 5, "reach"] = 4  # points crowd round the choice, k = 3
+    ax = plot_frontier(table)
+    figure = ax.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    (note,) = [t for t in ax.texts if t.get_gid() == "chosen"]
+    box = note.get_window_extent(renderer)
+    for axis in figure.axes:
+        for collection in axis.collections:
+            for px, py in axis.transData.transform(collection.get_offsets()):
+                assert not box.contains(px, py)
+    for label in (t for t in ax.texts if t.get_gid() == "k"):
+        assert not box.overlaps(label.get_window_extent(renderer))
+    plt.close(figure)
