@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.text import Text
 
 from cases import make_case
 from lotting import Scenario
@@ -351,7 +352,7 @@ def test_choice_label_covers_no_point_and_no_k_label(lot_cost):
     figure.canvas.draw()
     renderer = figure.canvas.get_renderer()
     (note,) = [t for t in ax.texts if t.get_gid() == "chosen"]
-    box = note.get_window_extent(renderer)
+    box = Text.get_window_extent(note, renderer)  # the text alone: its arrow meets the star
     for axis in figure.axes:
         for collection in axis.collections:
             for px, py in axis.transData.transform(collection.get_offsets()):

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
-from matplotlib.text import Annotation
+from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import Bbox
 
@@ -226,6 +226,8 @@ def _place_clear(label: Annotation, ax: Axes, right: Axes) -> None:
     canvas = figure.canvas
     renderer = canvas.get_renderer() if hasattr(canvas, "get_renderer") else figure._get_renderer()  # type: ignore[attr-defined]
     radius = POINT_RADIUS * figure.dpi / 72
+    for axis in figure.axes:  # settle lazy autoscaling (shared x, twins) before measuring
+        axis.get_xlim(), axis.get_ylim()
     points = [
         Bbox.from_extents(px - radius, py - radius, px + radius, py + radius)
         for axis in (ax, right)
@@ -236,7 +238,8 @@ def _place_clear(label: Annotation, ax: Axes, right: Axes) -> None:
     frame = ax.get_window_extent(renderer)
     for offset in OFFSETS:
         label.xyann = offset
-        box = label.get_window_extent(renderer).expanded(1.05, 1.2)
+        label.update_positions(renderer)
+        box = Text.get_window_extent(label, renderer).expanded(1.1, 1.4)  # the text, not arrow
         inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
         if inside and not any(box.overlaps(other) for other in (*points, *labels)):
             return
