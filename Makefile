@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench docs notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# docs/*.png from the example: solves it afresh (a few minutes), then draws; tests/test_docs.py
+# fails when the committed images are not what these tables draw.
+docs: $(STAMP)
+	$(BIN)/python docs/build.py --solve
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -192,7 +192,7 @@ def _net_panel(ax: Axes, shown: pd.DataFrame, x: pd.Series, by_k: bool, currency
         (xs[best], float(net.iloc[best])),
         xytext=(0, 4),
         textcoords="offset points",
-        ha="center",
+        ha=_side(xs[best], xs),
         va="bottom",
         fontsize=9,
         color=BEST_COLOUR,
@@ -208,6 +208,13 @@ def _net_panel(ax: Axes, shown: pd.DataFrame, x: pd.Series, by_k: bool, currency
     )
     if not by_k:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: money(v, currency)))
+
+
+def _side(at: float, xs: object) -> str:
+    """Text alignment keeping a label at ``at`` inside the span of ``xs``: right, left, center."""
+    low, high = float(min(xs)), float(max(xs))  # type: ignore[call-overload]
+    third = (high - low) / 3
+    return "right" if at > high - third else "left" if at < low + third else "center"
 
 
 #: Offsets (points) tried for the label of split's choice, nearest first.
