@@ -30,6 +30,16 @@ test: lint
 docs: $(STAMP)
 	$(BIN)/python docs/build.py --solve
 
+# Jupyter in the venv (the `notebooks` extra), then every notebook run and stored with its
+# outputs; open them with `.venv/bin/jupyter lab notebooks/`.
+NB_STAMP := $(VENV)/.notebooks
+$(NB_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,notebooks]'
+	touch $(NB_STAMP)
+
+notebooks: $(NB_STAMP)
+	$(BIN)/python notebooks/execute.py
+
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 

@@ -21,6 +21,7 @@ import json
 from pathlib import Path
 
 import matplotlib
+import matplotlib.style
 import pandas as pd
 
 from lotting import Scenario, evaluate, frontier, load_case, read_assignment, solve
