@@ -1,4 +1,4 @@
-"""Regenerate the images in docs/ from the example case: ``make docs`` (or ``python docs/build.py``).
+"""Regenerate the images in docs/ from the example case: ``make docs`` (``python docs/build.py``).
 
 Two steps, so the test that keeps the images current (tests/test_docs.py) stays fast:
 

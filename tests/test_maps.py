@@ -18,7 +18,7 @@ from lotting import InputError, Scenario, load_case
 from lotting.inputs.boundaries import Boundaries, read_topojson
 from lotting.inputs.division import read_assignment
 from lotting.plot.map import ATTRIBUTION, NO_UNIT, label_point, map_figure, plot_map, zoom_box
-from lotting.plot.style import lot_colours, save_figure, touching
+from lotting.plot.style import PALETTE, lot_colours, save_figure, touching
 from lotting.rules.scoring import evaluate_division, evaluate_lots
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example"
@@ -189,7 +189,7 @@ def area_patches(ax, area: str) -> list[PathPatch]:
 
 def test_map_colours_each_area_by_its_lot_and_greys_absent_service(evaluation, boundaries):
     ax = plot_map(evaluation, boundaries, service="care")
-    colours = lot_colours(evaluation.assignment)
+    colours = lot_colours(evaluation.assignment, boundaries)
     for area, face in (("A", colours[1]), ("B", colours[2]), ("C", NO_UNIT)):
         (patch,) = area_patches(ax, area)
         rings = sum(len(polygon) for polygon in boundaries[area])
@@ -206,7 +206,7 @@ def test_map_colours_each_area_by_its_lot_and_greys_absent_service(evaluation, b
 
 def test_area_in_several_lots_takes_the_largest_and_is_hatched(evaluation, boundaries):
     ax = plot_map(evaluation, boundaries, service="jobs")
-    colours = lot_colours(evaluation.assignment)
+    colours = lot_colours(evaluation.assignment, boundaries)
     (b,) = area_patches(ax, "B")
     assert to_hex(b.get_facecolor()) == colours[2]  # lot 2 holds 300 of B's 400
     assert b.get_hatch()
@@ -269,7 +269,7 @@ def test_example_map_has_every_area_with_all_its_polygons():
         rings = sum(len(polygon) for polygon in b[patch.get_gid()])
         assert list(patch.get_path().codes).count(MplPath.MOVETO) == rings
     assert {to_hex(p.get_facecolor()) for p in ax.patches} == {
-        lot_colours(evaluation.assignment)[2]
+        lot_colours(evaluation.assignment, b)[2]
     }
     plt.close(ax.figure)
 
@@ -386,3 +386,14 @@ def png_dpi(path) -> float:
     data = path.read_bytes()
     at = data.index(b"pHYs")
     return int.from_bytes(data[at + 4 : at + 8], "big") * 0.0254
+
+
+def test_touching_board_lots_are_not_two_shades_of_one_hue(example):
+    case, boards, _ = example
+    colours = lot_colours(boards.assignment, case.boundaries)
+    assert len(set(colours.values())) == len(boards.lots) == 14
+    hue = {colour: PALETTE.index(colour) % 10 for colour in PALETTE}
+    lots = boards.assignment.groupby("area")["lot"].first()  # a board lot holds both services
+    pairs = [(lots[a], lots[b]) for a, b in touching(case.boundaries) if lots[a] != lots[b]]
+    assert pairs
+    assert all(hue[colours[x]] != hue[colours[y]] for x, y in pairs)

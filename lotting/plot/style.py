@@ -14,7 +14,7 @@ import matplotlib
 import networkx as nx
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.colors import to_hex
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.lines import Line2D
 
 from lotting.inputs.boundaries import Boundaries
@@ -25,26 +25,52 @@ DPI = 150  # every saved chart: sharp enough to print in a board paper
 PALETTE = tuple(
     to_hex(matplotlib.colormaps["tab20"](i)) for i in (*range(0, 20, 2), *range(1, 20, 2))
 )
+HUES = {colour: i % 10 for i, colour in enumerate(PALETTE)}  # a strong and a light shade each
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 
 def lot_colours(assignment: pd.DataFrame, boundaries: Boundaries | None = None) -> dict[int, str]:
     """Lot → colour, the same in lots.png and map.png, neighbouring lots always distinct.
 
-    Up to 20 lots each get a colour of their own (:data:`PALETTE`, in lot order). Beyond that
-    the lot graph (:func:`lot_graph`) is coloured greedily (networkx, strategy
-    ``largest_first`` over lots added in number order, so deterministic): two lots that share an
-    area, or sit in neighbouring rows of lots.png, or in touching areas of the map, never share
-    a colour; lots far apart may.
+    Neighbours are the edges of :func:`lot_graph`: lots sharing an area, on neighbouring rows of
+    lots.png, or in touching areas of the map (with ``boundaries``). Up to 20 lots each get a
+    colour of their own from :data:`PALETTE`: in lot order, each takes the unused colour least
+    like its neighbours' colours so far (so neighbours are not two shades of one hue). Beyond
+    20 lots the graph is coloured greedily (networkx, strategy ``largest_first``, lots added in
+    number order, so deterministic): neighbours never share a colour, lots far apart may.
 
     >>> lot_colours(plan.assignment)[1]
     '#1f77b4'
     """
-    lots = sorted(int(lot) for lot in assignment["lot"].unique())
-    if len(lots) <= len(PALETTE):
-        return {lot: PALETTE[i] for i, lot in enumerate(lots)}
-    colour = nx.greedy_color(lot_graph(assignment, boundaries), strategy="largest_first")
-    return {lot: PALETTE[colour[lot] % len(PALETTE)] for lot in lots}
+    graph = lot_graph(assignment, boundaries)
+    lots = sorted(graph.nodes)
+    if len(lots) > len(PALETTE):
+        colour = nx.greedy_color(graph, strategy="largest_first")
+        return {lot: PALETTE[colour[lot] % len(PALETTE)] for lot in lots}
+    chosen: dict[int, str] = {}
+    for lot in lots:
+        near = [chosen[n] for n in sorted(graph.neighbors(lot)) if n in chosen]
+        free = [c for c in PALETTE if c not in chosen.values()]
+        chosen[lot] = max(free, key=lambda c: _unlike(c, near))
+    return chosen
+
+
+def _unlike(colour: str, near: list[str]) -> tuple[bool, float]:
+    """How well a colour stands out from its neighbours': first whether its hue is new among
+    them, then its distance from the nearest."""
+    hue = HUES[colour]
+    return (
+        all(HUES[n] != hue for n in near),
+        min((_distance(colour, n) for n in near), default=1e9),
+    )
+
+
+def _distance(a: str, b: str) -> float:
+    """How unlike two colours look: the "redmean" weighted RGB distance."""
+    (r1, g1, b1), (r2, g2, b2) = (to_rgb(a), to_rgb(b))
+    mean = (r1 + r2) / 2
+    dr, dg, db = r1 - r2, g1 - g2, b1 - b2
+    return ((2 + mean) * dr * dr + 4 * dg * dg + (3 - mean) * db * db) ** 0.5
 
 
 def lot_graph(assignment: pd.DataFrame, boundaries: Boundaries | None = None) -> nx.Graph:
