@@ -122,7 +122,6 @@ def solve(
         seconds=time.perf_counter() - began,
         model_stats=model.stats,
         boundaries=case.boundaries,
-        supplier_names=supplier_names(case),
     )
 
 
@@ -142,24 +141,8 @@ def evaluate(
     evaluation = evaluate_division(case, scenario, assignment, build_options(case, scenario))
     status = "feasible" if evaluation.feasible else "infeasible"
     return Plan(
-        status,
-        None,
-        evaluation,
-        scenario,
-        solver="none",
-        seconds=0.0,
-        boundaries=case.boundaries,
-        supplier_names=supplier_names(case),
+        status, None, evaluation, scenario, solver="none", seconds=0.0, boundaries=case.boundaries
     )
-
-
-def supplier_names(case: Case) -> dict[str, str]:
-    """Supplier id → its name, for the charts (an empty name falls back to the id)."""
-    table = case.suppliers
-    return {
-        str(code): str(name) if isinstance(name, str) and name.strip() else str(code)
-        for code, name in zip(table["supplier"], table["name"], strict=True)
-    }
 
 
 def _start_division(

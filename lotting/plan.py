@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,12 +41,16 @@ class Plan:
     seconds: float
     model_stats: dict[str, int] = field(default_factory=dict)
     boundaries: Boundaries | None = None
-    supplier_names: Mapping[str, str] = field(default_factory=dict)  # for charts people read
 
     @property
     def objective(self) -> float:
         """The DESIGN.md objective of the division, computed exactly."""
         return float(self.evaluation.metrics["objective"])
+
+    @property
+    def currency(self) -> str:
+        """The currency of every value: the scenario's, GBP when it names none."""
+        return str(getattr(self.scenario, "currency", "GBP"))
 
     @property
     def metrics(self) -> dict[str, Any]:
@@ -111,7 +114,11 @@ class Plan:
         '8 lots · reach 7 · open value £9,611,000 of £31,998,000 per year'
         """
         return plot_lots(
-            self.evaluation, ax=ax, names=self.supplier_names, boundaries=self.boundaries
+            self.evaluation,
+            ax=ax,
+            currency=self.currency,
+            names=getattr(self.evaluation, "names", None),  # suppliers' names, when scored
+            boundaries=self.boundaries,
         )
 
     def plot_map(self, ax: Axes | None = None, service: str | None = None) -> Axes:
@@ -121,7 +128,9 @@ class Plan:
         """
         if self.boundaries is None:
             raise LottingError("no boundaries are known for this case, so no map can be drawn.")
-        return plot_map(self.evaluation, self.boundaries, service=service, ax=ax)
+        return plot_map(
+            self.evaluation, self.boundaries, service=service, ax=ax, currency=self.currency
+        )
 
     def map_figure(self) -> Figure:
         """The map.png figure: one map panel per service line, with a shared legend of lots.
@@ -130,7 +139,7 @@ class Plan:
         """
         if self.boundaries is None:
             raise LottingError("no boundaries are known for this case, so no map can be drawn.")
-        return map_figure(self.evaluation, self.boundaries)
+        return map_figure(self.evaluation, self.boundaries, currency=self.currency)
 
     def to_folder(
         self, path: str | Path, inputs: tuple[Path, ...] = (), timings: bool = False
