@@ -16,9 +16,9 @@ from matplotlib.text import Text
 from cases import make_case
 from lotting import Scenario
 from lotting.plot.frontier import plot_frontier
-from lotting.plot.lots import _cut, plot_lots
+from lotting.plot.lots import _lot_label, plot_lots
 from lotting.plot.partners import KIND_COLOURS, plot_partners
-from lotting.plot.style import PALETTE, lot_colours, lot_graph, money, save_figure
+from lotting.plot.style import PALETTE, lot_colours, lot_graph, save_figure
 from lotting.rules.scoring import evaluate_lots
 
 
@@ -61,7 +61,7 @@ def test_labels_title_and_legend(evaluation):
     assert {t.get_text() for t in ax.get_yticklabels()} == {"north", "south", "east"}
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert len(legend) == 3
-    assert legend[0] == "1: £100 · 2 bidders · X"
+    assert legend[0] == "1: GBP 100 · 2 bidders · X"
     assert "3 lots" in ax.get_title()
     plt.close(ax.figure)
 
@@ -75,19 +75,30 @@ def test_draws_on_a_given_axes(evaluation):
 def test_lots_legend_shows_names_and_the_currency(evaluation):
     ax = plot_lots(evaluation, currency="EUR", names={"X": "Xanadu Peers"})
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend[0] == "1: €100 · 2 bidders · Xanadu Peers"
-    assert "open value €" in ax.get_title()
+    assert legend[0] == "1: EUR 100 · 2 bidders · Xanadu Peers"
+    assert "open value EUR " in ax.get_title()
     plt.close(ax.figure)
 
 
-def test_holders_are_cut_at_a_whole_name():
-    names = ["Alpha Peers", "Beta Group", "Gamma Voices", "Delta Recovery Network Scotland"]
-    assert _cut(names[:3]) == "Alpha Peers, Beta Group, Gamma Voices"
-    assert _cut(names) == "Alpha Peers, Beta Group, Gamma Voices and 1 more"  # 48 characters
-    assert _cut(["A very long organisation name that is longer than the width"] * 2) == (
-        "A very long organisation name that is longer than the width and 1 more"
-    )
-    assert money(-1234.5, "GBP") == "-£1,234" and money(7, "NOK") == "NOK 7"
+def test_holders_are_named_and_cut_at_a_whole_name(evaluation):
+    names = {"X": "Alpha Peers, Beta Group, Gamma Voices and Delta Recovery Network Scotland"}
+    ax = plot_lots(evaluation, names=names)
+    first = ax.get_legend().get_texts()[0].get_text()
+    assert first == "1: GBP 100 · 2 bidders · " + names["X"]  # one name is never cut
+    plt.close(ax.figure)
+    assert _lot_label(
+        1,
+        5,
+        2,
+        "a;b;c;d",
+        "GBP",
+        {
+            "a": "Alpha Peers",
+            "b": "Beta Group",
+            "c": "Gamma Voices",
+            "d": "Delta Recovery Network Scotland",
+        },
+    ) == ("1: GBP 5 · 2 bidders · Alpha Peers, Beta Group, Gamma Voices and 1 more")
 
 
 def test_twenty_lots_have_distinct_colours_and_neighbours_differ_in_hue():
@@ -340,7 +351,7 @@ def test_frontier_shows_net_benefit_with_the_best_k_standing_out():
     colours = {to_hex(b.get_facecolor()) for b in bars}
     assert len(colours) == 2  # the best bar alone in its colour
     (note,) = [t.get_text() for t in panel.texts if t.get_gid() == "best"]
-    assert note.startswith(f"best: {best} lots, €")
+    assert note.startswith(f"best: {best} lots, EUR ")
     assert "access value − overhead" in panel.get_ylabel()
     plt.close(ax.figure)
 

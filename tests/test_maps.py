@@ -200,7 +200,7 @@ def test_map_colours_each_area_by_its_lot_and_greys_absent_service(evaluation, b
     assert ax.get_title() == "Lots for care"
     assert ax.get_xticks().size == 0 and ax.get_yticks().size == 0
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["1: £200 · 2 bidders", "2: £400 · 2 bidders", "no unit of care"]
+    assert legend == ["1: GBP 200 · 2 bidders", "2: GBP 400 · 2 bidders", "no unit of care"]
     plt.close(ax.figure)
 
 
@@ -251,7 +251,11 @@ def test_map_figure_has_a_panel_per_service_and_one_legend(evaluation, boundarie
     assert all(ax.get_legend() is None for ax in figure.axes)
     (legend,) = figure.legends
     texts = [t.get_text() for t in legend.get_texts()]
-    assert texts[:3] == ["1: £200 · 2 bidders", "2: £400 · 2 bidders", "3: £200 · 2 bidders"]
+    assert texts[:3] == [
+        "1: GBP 200 · 2 bidders",
+        "2: GBP 400 · 2 bidders",
+        "3: GBP 200 · 2 bidders",
+    ]
     assert set(texts[3:]) == {"no unit of this service", "units in several lots"}
     save_figure(figure.axes[0], tmp_path / "a.png")
     save_figure(map_figure(evaluation, boundaries).axes[1], tmp_path / "b.png")

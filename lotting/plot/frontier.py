@@ -11,7 +11,8 @@ from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import Bbox
 
-from lotting.plot.style import money, subplots
+from lotting.plot.style import subplots
+from lotting.text import money
 
 REACH_COLOUR, OPEN_COLOUR = "#1f77b4", "#d62728"
 NET_COLOUR, BEST_COLOUR = "#bbbbbb", "#2ca02c"

@@ -8,8 +8,10 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch, Rectangle
 
 from lotting.inputs.boundaries import Boundaries
-from lotting.plot.style import lot_colours, money, names_of, new_axes, side_legend
+from lotting.plot.style import lot_colours, new_axes, side_legend
+from lotting.rules.describe import names_of
 from lotting.rules.scoring import Evaluation
+from lotting.text import fit_list, money
 
 HOLDERS_WIDTH = 48  # characters of target holders' names in a legend line
 
@@ -85,16 +87,6 @@ def _lot_label(
     names: Mapping[str, str] | None,
 ) -> str:
     """Legend text of one lot, holders by name."""
-    who = names_of(holders.split(";"), names) if holders else []
-    return f"{lot}: {money(value, currency)} · {bidders} bidders · {_cut(who) or 'none'}"
-
-
-def _cut(names: list[str], width: int = HOLDERS_WIDTH) -> str:
-    """Names joined, cut at a whole name to fit ``width`` ("A, B and 2 more"); never empty
-    when there is a name."""
-    for n in range(len(names), 0, -1):
-        more = len(names) - n
-        text = ", ".join(names[:n]) + (f" and {more} more" if more else "")
-        if len(text) <= width or n == 1:
-            return text
-    return ""
+    who = names_of(holders.split(";"), names or {}) if holders else []
+    text = fit_list(who, HOLDERS_WIDTH, ", ") if who else "none"
+    return f"{lot}: {money(value, currency)} · {bidders} bidders · {text}"

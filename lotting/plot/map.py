@@ -26,8 +26,9 @@ from matplotlib.text import Annotation
 
 from lotting.inputs.boundaries import Boundaries, Polygon, Ring
 from lotting.plot.lots import title
-from lotting.plot.style import lot_colours, money, new_axes, new_figure, side_legend, touching
+from lotting.plot.style import lot_colours, new_axes, new_figure, side_legend, touching
 from lotting.rules.scoring import Evaluation
+from lotting.text import money
 
 NO_UNIT = "#eeeeee"  # areas with no unit of the service shown: paler than tab20's greys
 NO_UNIT_BORDER = "#aaaaaa"  # so pale areas still show against the white page

@@ -1,4 +1,4 @@
-"""What every chart shares: lot colours, money, the side legend, new Axes and saving a PNG.
+"""What every chart shares: lot colours, the side legend, new Axes and saving a PNG.
 
 pyplot is imported only when a chart must make its own figure, so ``import lotting`` stays light.
 """
@@ -6,7 +6,6 @@ pyplot is imported only when a chart must make its own figure, so ``import lotti
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,6 @@ PALETTE = tuple(
     to_hex(matplotlib.colormaps["tab20"](i)) for i in (*range(0, 20, 2), *range(1, 20, 2))
 )
 HUES = {colour: i % 10 for i, colour in enumerate(PALETTE)}  # a strong and a light shade each
-SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 
 def lot_colours(assignment: pd.DataFrame, boundaries: Boundaries | None = None) -> dict[int, str]:
@@ -108,23 +106,6 @@ def touching(boundaries: Boundaries) -> list[tuple[str, str]]:
         (a, b) for names in owners.values() if len(names) > 1 for a in names for b in names if a < b
     }
     return sorted(pairs)
-
-
-def money(value: float, currency: str = "GBP") -> str:
-    """A sum of money for a person: the currency's symbol when well known, else its code.
-
-    >>> money(1234567.4), money(-5000, "EUR"), money(20, "NOK")
-    ('£1,234,567', '-€5,000', 'NOK 20')
-    """
-    sign, amount = ("-" if value < 0 else ""), f"{abs(value):,.0f}"
-    symbol = SYMBOLS.get(currency)
-    return f"{sign}{symbol}{amount}" if symbol else f"{sign}{currency} {amount}"
-
-
-def names_of(codes: Iterable[str], names: Mapping[str, str] | None) -> list[str]:
-    """Suppliers' names for their codes (the code itself when no name is known)."""
-    known = names or {}
-    return [known.get(code) or code for code in codes]
 
 
 def subplots(*grid: int, **figure: Any) -> Any:
