@@ -21,11 +21,12 @@ import pandas as pd
 from lotting import Case, Plan, Scenario, evaluate, frontier, load_case, solve
 from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
 from lotting.inputs.division import read_assignment
-from lotting.plan import compare, money
+from lotting.plan import compare
 from lotting.present.market_check import market_report
 from lotting.present.writers import write_evaluation, write_frontier, write_partners
 from lotting.progress import Event
 from lotting.scenario import option_name
+from lotting.text import money
 
 EXIT_INFEASIBLE = 1
 EXIT_INPUT = 2
