@@ -1,6 +1,8 @@
 """The `lotting` console script: turns the library's results and errors into output and exit codes.
 
-Exit status: 0 success; 1 no feasible division (with the reasons); 2 invalid input.
+Exit status: 0 success; 1 no feasible division (with the reasons); 2 invalid input, including an
+output folder that cannot be written (checked before any work); 130 interrupted (Ctrl-C), 143
+terminated (SIGTERM), after writing the best plan so far when there is one; 3 only for a bug.
 """
 
 from __future__ import annotations
@@ -18,12 +20,23 @@ import click
 import pandas as pd
 
 from lotting import Case, Plan, Scenario, evaluate, frontier, load_case, solve
-from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
+from lotting.errors import (
+    InfeasibleError,
+    InputError,
+    LottingError,
+    NoSolutionError,
+    ScenarioError,
+    StoppedError,
+)
+from lotting.files import check_folder
 from lotting.inputs.division import read_assignment
 from lotting.plan import compare
 from lotting.present.market_check import market_report
 from lotting.present.writers import write_evaluation, write_frontier, write_partners
 from lotting.scenario import option_name
+from lotting.stop import Stop
+
+from .signals import EXIT_INTERRUPTED, exit_code, exit_if_stopped, stoppable
 
 EXIT_INFEASIBLE = 1
 EXIT_INPUT = 2
@@ -49,6 +62,8 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             _fail(f"Error: {err}", EXIT_INPUT)
         except (InfeasibleError, NoSolutionError) as err:
             _fail(str(err), EXIT_INFEASIBLE)
+        except StoppedError as err:
+            _fail(f"{err} Nothing was written.", exit_code(err.reason) or EXIT_INTERRUPTED)
         except LottingError as err:
             _fail(f"Error: {err}", EXIT_INTERNAL)
         except Exception as err:  # a bug: one paragraph unless asked for the traceback
@@ -141,15 +156,31 @@ def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+#: How the summary says why a run stopped before proving its plan optimal.
+STOPPED = {
+    "interrupted": "interrupted",
+    "terminated": "terminated",
+    "time_limit": "stopped at the time limit",
+    "work_limit": "stopped at the work limit",
+}
+
+
+def format_gap(plan: Plan) -> str:
+    """The proven distance from optimal in words: a percentage only when it says something
+    (at most 100 %), else "no useful bound yet"."""
+    if plan.gap is None or plan.gap > 1.0 or plan.bound is None:
+        return "no useful bound yet"
+    return f"within {100 * plan.gap:.2f}% of optimal (bound {plan.bound:,.0f})"
+
+
 def format_summary(plan: Plan) -> str:
     """Status, objective and headline figures in two lines."""
     m = plan.metrics
     if plan.status == "optimal":
         status = "optimal"
-    elif plan.gap is None:
-        status = "feasible (stopped at the time limit; gap unknown)"
     else:
-        status = f"feasible (stopped at the time limit; within {100 * plan.gap:.2f}% of optimal)"
+        why = STOPPED.get(plan.stopped or "", "stopped early")
+        status = f"{plan.status} ({why}; {format_gap(plan)})"
     return (
         f"Status: {status}. Objective {plan.objective:,.0f} per year "
         f"({plan.solver}, {plan.seconds:.1f} s).\n"
@@ -194,6 +225,21 @@ def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("contract", type=click.Path(dir_okay=False, path_type=Path))(command)
 
 
+def checked_out(
+    contract: Path, out: Path | None, kwargs: dict[str, Any], names: tuple[str, ...] = ()
+) -> Path:
+    """The output folder (``--out`` or the default), checked before any work: it can be made and
+    written, and is not (and would not overwrite) an input file. Exit 2 naming it otherwise."""
+    folder = out or default_out(contract)
+    beside = contract.parent
+    inputs = [contract, *(beside / n for n in ("suppliers.csv", "partners.csv", "adjacency.csv"))]
+    inputs += [beside / "boundaries.topojson"]
+    named = (kwargs.get(n) for n in ("suppliers", "partners", "adjacency", "boundaries", "lots"))
+    inputs += [Path(p) for p in named if p is not None]
+    check_folder(folder, tuple(p for p in inputs if p.exists()), names)
+    return folder
+
+
 def prepare(contract: Path, kwargs: dict[str, Any]) -> tuple[Case, Scenario]:
     """Scenario from the options (checked first: cheap), then the case from the files."""
     scenario = make_scenario(kwargs)
@@ -220,18 +266,26 @@ def split(
     **kwargs: Any,
 ) -> None:
     """Find the best division of CONTRACT into lots; write the plan, tables and chart."""
-    case, scenario = prepare(contract, kwargs)
-    plan = solve(
-        case, scenario, time_limit=time_limit or None, solver=solver, work_limit=work_limit
-    )
-    folder = plan.to_folder(out or default_out(contract), tuple(case.files.values()), timings)
-    click.echo(format_lots(plan))
-    click.echo()
-    click.echo(format_summary(plan))
-    written = "assignment.csv, lots.csv, plan.json, lots.png" + (
-        ", map.png" if plan.boundaries else ""
-    )
-    click.echo(f"Wrote {folder}/: {written}")
+    with stoppable(time_limit) as stop:
+        out = checked_out(contract, out, kwargs, ("assignment.csv", "lots.csv", "plan.json"))
+        case, scenario = prepare(contract, kwargs)
+        plan = solve(
+            case,
+            scenario,
+            time_limit=time_limit or None,
+            solver=solver,
+            work_limit=work_limit,
+            stop=stop,
+        )
+        folder = plan.to_folder(out, tuple(case.files.values()), timings)
+        click.echo(format_lots(plan))
+        click.echo()
+        click.echo(format_summary(plan))
+        written = "assignment.csv, lots.csv, plan.json, lots.png" + (
+            ", map.png" if plan.boundaries else ""
+        )
+        click.echo(f"Wrote {folder}/: {written}")
+        exit_if_stopped(stop)
 
 
 @main.command("frontier")
@@ -246,6 +300,22 @@ def frontier_command(
     **kwargs: Any,
 ) -> None:
     """The trade-off curve: the best reach and open value for each number of lots."""
+    with stoppable() as stop:
+        out = checked_out(contract, out, kwargs, ("frontier.csv", "frontier.png"))
+        _frontier(contract, out, time_limit, work_limit, solver, stop, kwargs)
+        exit_if_stopped(stop)
+
+
+def _frontier(
+    contract: Path,
+    out: Path,
+    time_limit: float,
+    work_limit: int | None,
+    solver: str,
+    stop: Stop,
+    kwargs: dict[str, Any],
+) -> None:
+    """The frontier command's work, under ``stop``."""
     case, scenario = prepare(contract, kwargs)
 
     def progress(k: int, seconds: float, best: float | None) -> None:
@@ -265,8 +335,9 @@ def frontier_command(
         solver=solver,
         progress=progress,
         work_limit=work_limit,
+        stop=stop,
     )
-    folder = write_frontier(table, out or default_out(contract), tuple(case.files.values()))
+    folder = write_frontier(table, out, tuple(case.files.values()))
     click.echo(format_frontier(table))
     click.echo(f"Wrote {folder}/: frontier.csv, frontier.png")
 
@@ -293,18 +364,45 @@ def evaluate_command(
     **kwargs: Any,
 ) -> None:
     """Score an existing division of CONTRACT (--lots) and compare it with the optimum."""
+    with stoppable(time_limit) as stop:
+        kwargs["lots"] = lots_file
+        out = checked_out(contract, out, kwargs, ("evaluation.csv", "evaluation.json"))
+        del kwargs["lots"]
+        _evaluate(
+            contract, out, time_limit, work_limit, solver, lots_file, no_optimise, stop, kwargs
+        )
+        exit_if_stopped(stop)
+
+
+def _evaluate(
+    contract: Path,
+    out: Path,
+    time_limit: float,
+    work_limit: int | None,
+    solver: str,
+    lots_file: Path,
+    no_optimise: bool,
+    stop: Stop,
+    kwargs: dict[str, Any],
+) -> None:
+    """The evaluate command's work, under ``stop``."""
     case, scenario = prepare(contract, kwargs)
     given = evaluate(case, scenario, read_assignment(lots_file, case))
     optimum = None
     if not no_optimise:
         try:
             optimum = solve(
-                case, scenario, time_limit=time_limit or None, solver=solver, work_limit=work_limit
+                case,
+                scenario,
+                time_limit=time_limit or None,
+                solver=solver,
+                work_limit=work_limit,
+                stop=stop,
             )
-        except (InfeasibleError, NoSolutionError) as err:
+        except (InfeasibleError, NoSolutionError, StoppedError) as err:
             click.echo(f"No optimum to compare with: {err}", err=True)
     inputs = (*case.files.values(), lots_file)
-    folder = write_evaluation(given, optimum, out or default_out(contract), inputs)
+    folder = write_evaluation(given, optimum, out, inputs)
     click.echo(format_lots(given, breaches=True))
     click.echo()
     plans = {"given": given} if optimum is None else {"given": given, "optimum": optimum}
@@ -330,11 +428,12 @@ def evaluate_command(
 @handle_errors
 def check_command(contract: Path, out: Path | None, **kwargs: Any) -> None:
     """Validate the inputs of CONTRACT and report the market: who can bid for what."""
+    folder = checked_out(contract, out, kwargs, ("partners.png",))
     case, scenario = prepare(contract, kwargs)
     report = market_report(case, scenario)
     click.echo(report.to_text(), nl=False)
     if not case.partners.empty:
-        folder = write_partners(case, out or default_out(contract), tuple(case.files.values()))
+        folder = write_partners(case, folder, tuple(case.files.values()))
         click.echo(f"Wrote {folder}/: partners.png")
 
 

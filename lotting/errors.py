@@ -80,3 +80,18 @@ class NoSolutionError(LottingError):
             f"No division was found within the time limit ({self.seconds:.0f} s); the scenario "
             "was not proven infeasible. Allow more time with --time-limit (0 for none)."
         )
+
+
+@dataclass
+class StoppedError(LottingError):
+    """Stopped by an outside request (``reason`` "interrupted" for Ctrl-C, "terminated" for
+    SIGTERM) before any division existed: there is nothing to write."""
+
+    reason: str
+    seconds: float
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"Stopped ({self.reason}) after {self.seconds:.1f} s, before any division was found."

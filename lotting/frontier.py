@@ -8,11 +8,12 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from lotting.errors import InfeasibleError, NoSolutionError
+from lotting.errors import InfeasibleError, NoSolutionError, StoppedError
 from lotting.inputs.case import Case
 from lotting.optimise import solve
 from lotting.plan import Plan
 from lotting.scenario import Scenario
+from lotting.stop import Stop
 
 COLUMNS = [
     "k",
@@ -38,6 +39,7 @@ def frontier(
     solver: str = "highs",
     progress: Progress | None = None,
     work_limit: int | None = None,
+    stop: Stop | None = None,
 ) -> pd.DataFrame:
     """For k = 1 .. max_lots, the division with exactly k lots that maximises access.
 
@@ -45,7 +47,9 @@ def frontier(
     Rows say ``infeasible`` where no division has k lots; ``pareto`` marks points that no other
     point beats on overhead, reach and open value; ``chosen`` marks the plan :func:`solve` returns
     for the same scenario (its own division, so the two always agree). ``time_limit`` and
-    ``work_limit`` (nodes) are per solve.
+    ``work_limit`` (nodes) are per solve. A ``stop`` request (Ctrl-C) ends it early: the k being
+    solved keeps its best plan so far, and the k not reached are rows with status
+    "interrupted"; before split's own plan exists it raises StoppedError.
 
     >>> case = load_case("data/example/contract.csv")  # doctest: +SKIP
     >>> frontier(case, Scenario(max_lots=4))["k"].tolist()  # doctest: +SKIP
@@ -53,12 +57,18 @@ def frontier(
     """
     scenario = scenario or Scenario()
     start = time.perf_counter()
-    chosen = solve(case, scenario, time_limit=time_limit, solver=solver, work_limit=work_limit)
+    stop = stop or Stop()
+    chosen = solve(
+        case, scenario, time_limit=time_limit, solver=solver, work_limit=work_limit, stop=stop
+    )
     best = chosen.objective
     rows = []
     for k in range(1, scenario.max_lots + 1):
-        if k == chosen.metrics["n_lots"]:
-            plan: Plan | None = chosen
+        plan: Plan | None = None
+        if stop.requested and k != chosen.metrics["n_lots"]:
+            status = stop.reason or "interrupted"
+        elif k == chosen.metrics["n_lots"]:
+            plan = chosen
             status = chosen.status
         else:
             try:
@@ -69,12 +79,15 @@ def frontier(
                     solver=solver,
                     exact_lots=k,
                     work_limit=work_limit,
+                    stop=stop,
                 )
                 status = plan.status
             except InfeasibleError:
-                plan, status = None, "infeasible"
+                status = "infeasible"
             except NoSolutionError:
-                plan, status = None, "no_solution"
+                status = "no_solution"
+            except StoppedError as err:
+                status = err.reason
         rows.append(_row(k, scenario, plan, status, plan is chosen))
         if plan is not None:
             best = max(best, plan.objective)

@@ -29,8 +29,11 @@ METRICS = ("n_lots", "reach", "open_value", "sub_reach", "total_value", "fewest_
 class Plan:
     """The answer to one scenario.
 
-    ``status`` is "optimal" or "feasible" (stopped by the time limit; ``gap`` is then the proven
-    relative gap, None when the solver gave no bound); every figure comes from ``evaluation``.
+    ``status`` is "optimal" or "feasible" (stopped early); every figure comes from
+    ``evaluation``. ``bound`` is a proven upper bound on the objective (None when none is known)
+    and ``gap`` = (bound − objective) / max(|objective|, 1) (:func:`relative_gap`; 0 when
+    optimal). ``stopped`` says why a run ended before proving optimality: "interrupted"
+    (Ctrl-C), "terminated" (SIGTERM), "time_limit" or "work_limit"; None otherwise.
     """
 
     status: str
@@ -41,6 +44,8 @@ class Plan:
     seconds: float
     model_stats: dict[str, int] = field(default_factory=dict)
     boundaries: Boundaries | None = None
+    bound: float | None = None
+    stopped: str | None = None
 
     @property
     def objective(self) -> float:
@@ -90,6 +95,8 @@ class Plan:
             "status": self.status,
             "objective": self.objective,
             "gap": self.gap,
+            "bound": self.bound,
+            "stopped": self.stopped,
             "metrics": metrics,
             "lots": lots,
             "scenario": self.scenario.to_dict(),
@@ -141,7 +148,21 @@ class Plan:
         }
         if self.boundaries is not None:
             files["map.png"] = lambda p: save_figure(self.map_figure().axes[0], p)
-        return write_folder(Path(path), files, inputs)
+        return write_folder(Path(path), files, inputs, command="split")
+
+
+def relative_gap(objective: float, bound: float | None) -> float | None:
+    """The one gap formula: (bound − objective) / max(|objective|, 1), never below 0; None
+    without a bound.
+
+    >>> relative_gap(90.0, 99.0)
+    0.1
+    >>> relative_gap(90.0, None) is None
+    True
+    """
+    if bound is None or bound != bound or bound in (float("inf"), float("-inf")):
+        return None
+    return max(0.0, bound - objective) / max(abs(objective), 1.0)
 
 
 def _split(text: str) -> list[str]:

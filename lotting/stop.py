@@ -76,7 +76,7 @@ class Stop:
 
     @property
     def reason(self) -> str | None:
-        """"interrupted"/"terminated" after a request, "time_limit" past the deadline, else
+        """ "interrupted"/"terminated" after a request, "time_limit" past the deadline, else
         None."""
         if self.requested:
             return self._why[0] if self._why else "interrupted"

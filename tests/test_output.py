@@ -58,7 +58,9 @@ def test_output_path_that_is_a_file(tmp_path):
 
 
 def test_a_rerun_removes_what_it_no_longer_writes_and_keeps_the_rest(tmp_path):
-    out = write_folder(tmp_path / "out", {"plan.json": text("1"), "map.png": text("m")}, (), "split")
+    out = write_folder(
+        tmp_path / "out", {"plan.json": text("1"), "map.png": text("m")}, (), "split"
+    )
     write_folder(out, {"frontier.csv": text("f")}, (), "frontier")
     (out / "notes.txt").write_text("mine")
     write_folder(out, {"plan.json": text("2")}, (), "split")

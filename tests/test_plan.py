@@ -30,8 +30,12 @@ SCENARIO = Scenario(lot_cost=10, reach_value=100, open_rate=0.1, min_bidders=2)
 def test_plan_json_schema(case):
     plan = solve(case, SCENARIO, time_limit=None)
     doc = json.loads(plan.to_json())
-    assert set(doc) == {"status", "objective", "gap", "metrics", "lots", "scenario", "solver"}
+    assert set(doc) == {
+        *("status", "objective", "bound", "gap", "stopped"),
+        *("metrics", "lots", "scenario", "solver"),
+    }
     assert doc["status"] == "optimal" and doc["gap"] == 0.0
+    assert doc["bound"] == doc["objective"] and doc["stopped"] is None
     assert set(doc["metrics"]) == {
         "n_lots",
         "reach",
@@ -80,4 +84,6 @@ def test_stopped_by_time_limit_says_feasible_with_gap(case, monkeypatch):
     plan = solve(case, SCENARIO, time_limit=5)
     assert plan.status == "feasible"
     assert plan.gap == pytest.approx((99.0 - 90.0) / 90.0)
-    assert json.loads(plan.to_json())["status"] == "feasible"
+    doc = json.loads(plan.to_json())
+    assert doc["status"] == "feasible" and doc["bound"] == 99.0 and doc["stopped"] == "time_limit"
+    assert doc["gap"] == pytest.approx((doc["bound"] - doc["objective"]) / abs(doc["objective"]))

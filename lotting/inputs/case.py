@@ -185,7 +185,14 @@ def read_table(path: Path, required: tuple[str, ...], allow_empty: bool = False)
 
 
 #: Names of the control characters most often pasted by accident.
-_CONTROL_NAMES = {0: "NUL", 8: "backspace", 9: "tab", 11: "vertical tab", 12: "form feed", 27: "ESC"}
+_CONTROL_NAMES = {
+    0: "NUL",
+    8: "backspace",
+    9: "tab",
+    11: "vertical tab",
+    12: "form feed",
+    27: "ESC",
+}
 
 
 def _check_rows(text: str, file: str) -> None:

@@ -53,7 +53,7 @@ def write_evaluation(
         "evaluation.csv": lambda p: write_csv(given.evaluation.lots, p),
         "evaluation.json": lambda p: p.write_text(document + "\n", encoding="utf-8"),
     }
-    return write_folder(out, files, inputs)
+    return write_folder(out, files, inputs, command="evaluate")
 
 
 def write_frontier(table: pd.DataFrame, out: Path, inputs: tuple[Path, ...] = ()) -> Path:
@@ -62,10 +62,10 @@ def write_frontier(table: pd.DataFrame, out: Path, inputs: tuple[Path, ...] = ()
         "frontier.csv": lambda p: write_csv(table, p),
         "frontier.png": lambda p: save_figure(plot_frontier(table), p),
     }
-    return write_folder(out, files, inputs)
+    return write_folder(out, files, inputs, command="frontier")
 
 
 def write_partners(case: Case, out: Path, inputs: tuple[Path, ...] = ()) -> Path:
     """The check output: partners.png, the partner graph."""
     files: dict[str, Writer] = {"partners.png": lambda p: save_figure(plot_partners(case), p)}
-    return write_folder(out, files, inputs)
+    return write_folder(out, files, inputs, command="check")
