@@ -64,6 +64,11 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(err), EXIT_INFEASIBLE)
         except StoppedError as err:
             _fail(f"{err} Nothing was written.", exit_code(err.reason) or EXIT_INTERRUPTED)
+        except OSError as err:  # the system refused a file we read or write
+            where = f" ({err.filename})" if err.filename else ""
+            _fail(f"Error: {err.strerror or err}{where}.", EXIT_INPUT)
+        except KeyboardInterrupt:  # a Ctrl-C outside a command's own handlers
+            _fail("Interrupted; nothing was written.", EXIT_INTERRUPTED)
         except LottingError as err:
             _fail(f"Error: {err}", EXIT_INTERNAL)
         except Exception as err:  # a bug: one paragraph unless asked for the traceback

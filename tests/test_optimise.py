@@ -9,11 +9,11 @@ import pytest
 from brute import best_division
 from lotting import InfeasibleError, NoSolutionError, Scenario, load_case, solve
 from lotting.generate import random_frames, random_scenario, write_frames
-from lotting.rules.options import build_options
-from lotting.rules.scoring import evaluate_lots
 from lotting.optimise import cheap_bound
 from lotting.plan import relative_gap
 from lotting.rules.blocks import make_blocks
+from lotting.rules.options import build_options
+from lotting.rules.scoring import evaluate_lots
 from lotting.settings import Settings
 
 SEEDS = range(40)
