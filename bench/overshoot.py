@@ -25,7 +25,6 @@ import time
 from pathlib import Path
 
 from cases import write_case
-
 from lotting.generate import realistic_frames, write_frames
 
 ROOT = Path(__file__).resolve().parent.parent

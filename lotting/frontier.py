@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 
 import pandas as pd
 
@@ -12,6 +11,7 @@ from lotting.errors import InfeasibleError, NoSolutionError, StoppedError
 from lotting.inputs.case import Case
 from lotting.optimise import solve
 from lotting.plan import Plan
+from lotting.progress import Event, Progress
 from lotting.scenario import Scenario
 from lotting.stop import Stop
 
@@ -28,9 +28,6 @@ COLUMNS = [
     "chosen",
 ]
 
-#: Called after each solve with (k, seconds so far, best objective so far or None).
-Progress = Callable[[int, float, float | None], None]
-
 
 def frontier(
     case: Case,
@@ -39,6 +36,7 @@ def frontier(
     solver: str = "highs",
     progress: Progress | None = None,
     work_limit: int | None = None,
+    log: bool = False,
     stop: Stop | None = None,
 ) -> pd.DataFrame:
     """For k = 1 .. max_lots, the division with exactly k lots that maximises access.
@@ -49,7 +47,9 @@ def frontier(
     for the same scenario (its own division, so the two always agree). ``time_limit`` and
     ``work_limit`` (nodes) are per solve. A ``stop`` request (Ctrl-C) ends it early: the k being
     solved keeps its best plan so far, and the k not reached are rows with status
-    "interrupted"; before split's own plan exists it raises StoppedError.
+    "interrupted"; before split's own plan exists it raises StoppedError. ``progress``
+    receives every solve's events and, after each k, a ``lots`` event (``count`` k of ``of``
+    max_lots, ``objective`` the best so far); ``log`` adds the solver's own log lines.
 
     >>> case = load_case("data/example/contract.csv")  # doctest: +SKIP
     >>> frontier(case, Scenario(max_lots=4))["k"].tolist()  # doctest: +SKIP
@@ -59,7 +59,14 @@ def frontier(
     start = time.perf_counter()
     stop = stop or Stop()
     chosen = solve(
-        case, scenario, time_limit=time_limit, solver=solver, work_limit=work_limit, stop=stop
+        case,
+        scenario,
+        time_limit=time_limit,
+        solver=solver,
+        work_limit=work_limit,
+        progress=progress,
+        log=log,
+        stop=stop,
     )
     best = chosen.objective
     rows = []
@@ -79,6 +86,8 @@ def frontier(
                     solver=solver,
                     exact_lots=k,
                     work_limit=work_limit,
+                    progress=progress,
+                    log=log,
                     stop=stop,
                 )
                 status = plan.status
@@ -92,7 +101,13 @@ def frontier(
         if plan is not None:
             best = max(best, plan.objective)
         if progress is not None:
-            progress(k, time.perf_counter() - start, best)
+            seconds = time.perf_counter() - start
+            text = (
+                f"{k}/{scenario.max_lots} lots solved, {seconds:.0f} s, best objective {best:,.0f}"
+            )
+            progress(
+                Event("lots", text, objective=best, count=k, of=scenario.max_lots, seconds=seconds)
+            )
     table = pd.DataFrame(rows, columns=COLUMNS)
     table["pareto"] = pareto_mask(table)
     return table

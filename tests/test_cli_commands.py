@@ -26,8 +26,12 @@ def test_frontier_writes_curve_and_marks_splits_choice(case):
     assert sorted(p.name for p in (case / "fr").iterdir()) == [
         MANIFEST,
         "frontier.csv",
+        "frontier.json",
         "frontier.png",
     ]
+    made_by = json.loads((case / "fr" / "frontier.json").read_text(encoding="utf-8"))
+    assert made_by["command"] == "frontier" and made_by["scenario"]["max_lots"] == 3
+    assert made_by["provenance"]["inputs"]["contract"]["file"] == "contract.csv"
     rows = list(csv.DictReader((case / "fr" / "frontier.csv").open()))
     assert [r["k"] for r in rows] == ["1", "2", "3"]
     chosen = [r for r in rows if r["chosen"] == "True"]

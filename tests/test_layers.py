@@ -15,7 +15,15 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Each package or module of the library, lowest first; a module may import only from its own
 #: layer or a lower one. Keep in step with the README's architecture section.
 LAYERS = [
-    ("lotting.errors", "lotting.scenario", "lotting.settings", "lotting.files", "lotting.stop"),
+    (
+        "lotting.errors",
+        "lotting.scenario",
+        "lotting.settings",
+        "lotting.files",
+        "lotting.text",
+        "lotting.progress",
+        "lotting.stop",
+    ),
     ("lotting.inputs",),
     ("lotting.rules",),
     ("lotting.generate", "lotting.mip"),

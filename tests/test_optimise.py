@@ -10,7 +10,7 @@ from brute import best_division
 from lotting import InfeasibleError, NoSolutionError, Scenario, load_case, solve
 from lotting.generate import random_frames, random_scenario, write_frames
 from lotting.optimise import cheap_bound
-from lotting.plan import relative_gap
+from lotting.progress import relative_gap
 from lotting.rules.blocks import make_blocks
 from lotting.rules.options import build_options
 from lotting.rules.scoring import evaluate_lots
