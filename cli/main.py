@@ -1,6 +1,8 @@
 """The `lotting` console script: turns the library's results and errors into output and exit codes.
 
-Exit status: 0 success; 1 no feasible division (with the reasons); 2 invalid input.
+Exit status: 0 success; 1 no feasible division (with the reasons); 2 invalid input, including an
+output folder that cannot be written (checked before any work); 130 interrupted (Ctrl-C), 143
+terminated (SIGTERM), after writing the best plan so far when there is one; 3 only for a bug.
 """
 
 from __future__ import annotations
@@ -20,14 +22,25 @@ import pandas as pd
 
 from lotting import Case, Plan, Scenario, evaluate, frontier, load_case, solve
 from lotting.cli.sweep import execution_options, run_sweep, scenario_rows
-from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
+from lotting.errors import (
+    InfeasibleError,
+    InputError,
+    LottingError,
+    NoSolutionError,
+    ScenarioError,
+    StoppedError,
+)
+from lotting.files import check_folder
 from lotting.inputs.division import read_assignment
 from lotting.plan import compare
 from lotting.present.market_check import market_report
 from lotting.present.writers import write_evaluation, write_frontier, write_partners
 from lotting.progress import Event
 from lotting.scenario import option_name
+from lotting.stop import Stop
 from lotting.text import money
+
+from .signals import EXIT_INTERRUPTED, exit_code, exit_if_stopped, stoppable
 
 EXIT_INFEASIBLE = 1
 EXIT_INPUT = 2
@@ -55,6 +68,13 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             _fail(f"Error: {cli_words(str(err))}", EXIT_INPUT)
         except (InfeasibleError, NoSolutionError) as err:
             _fail(cli_words(str(err)), EXIT_INFEASIBLE)
+        except StoppedError as err:
+            _fail(f"{err} Nothing was written.", exit_code(err.reason) or EXIT_INTERRUPTED)
+        except OSError as err:  # the system refused a file we read or write
+            where = f" ({err.filename})" if err.filename else ""
+            _fail(f"Error: {err.strerror or err}{where}.", EXIT_INPUT)
+        except KeyboardInterrupt:  # a Ctrl-C outside a command's own handlers
+            _fail("Interrupted; nothing was written.", EXIT_INTERRUPTED)
         except LottingError as err:
             _fail(f"Error: {err}", EXIT_INTERNAL)
         except Exception as err:  # a bug: one paragraph unless asked for the traceback
@@ -173,15 +193,31 @@ def text_table(table: pd.DataFrame) -> str:
     return table.to_string(index=False, formatters=formatters, justify="left")
 
 
+#: How the summary says why a run stopped before proving its plan optimal.
+STOPPED = {
+    "interrupted": "interrupted",
+    "terminated": "terminated",
+    "time_limit": "stopped at the time limit",
+    "work_limit": "stopped at the work limit",
+}
+
+
+def format_gap(plan: Plan) -> str:
+    """The proven distance from optimal in words: a percentage only when it says something
+    (at most 100 %), else "no useful bound yet"."""
+    if plan.gap is None or plan.gap > 1.0 or plan.bound is None:
+        return "no useful bound yet"
+    return f"within {100 * plan.gap:.2f}% of optimal (bound {plan.bound:,.0f})"
+
+
 def format_summary(plan: Plan) -> str:
     """Status, objective and headline figures in two lines."""
     m = plan.metrics
     if plan.status == "optimal":
         status = "optimal"
-    elif plan.gap is None:
-        status = "feasible (stopped at the time limit; gap unknown)"
     else:
-        status = f"feasible (stopped at the time limit; within {100 * plan.gap:.2f}% of optimal)"
+        why = STOPPED.get(plan.stopped or "", "stopped early")
+        status = f"{plan.status} ({why}; {format_gap(plan)})"
     return (
         f"Status: {status}. Objective {plan.objective:,.0f} per year "
         f"({plan.solver}, {plan.seconds:.1f} s).\n"
@@ -266,6 +302,27 @@ class Feedback:
         click.echo(f"  {event.describe()}", err=True)
 
 
+def checked_out(
+    contract: Path, out: Path | None, kwargs: dict[str, Any], names: tuple[str, ...] = ()
+) -> Path:
+    """The output folder (``--out`` or the default), checked before any work: it can be made and
+    written, and is not (and would not overwrite) an input file. Exit 2 naming it otherwise."""
+    folder = out or default_out(contract)
+    beside = contract.parent
+    inputs = [contract, *(beside / n for n in ("suppliers.csv", "partners.csv", "adjacency.csv"))]
+    inputs += [beside / "boundaries.topojson"]
+    named = (kwargs.get(n) for n in ("suppliers", "partners", "adjacency", "boundaries", "lots"))
+    inputs += [Path(p) for p in named if p is not None]
+    check_folder(folder, tuple(p for p in inputs if p.exists()), names)
+    return folder
+
+
+def stop_for(time_limit: float | None = None) -> Stop:
+    """The command's :class:`Stop`: SIGINT/SIGTERM handlers (:func:`stoppable`) for as long as
+    the click command runs, with the deadline ``time_limit`` seconds from now (None/0: none)."""
+    return click.get_current_context().with_resource(stoppable(time_limit or None))
+
+
 def prepare(contract: Path, kwargs: dict[str, Any]) -> tuple[Case, Scenario]:
     """Scenario from the options (checked first: cheap), then the case from the files."""
     scenario = make_scenario(kwargs)
@@ -294,6 +351,8 @@ def split(
     **kwargs: Any,
 ) -> None:
     """Find the best division of CONTRACT into lots; write the plan, tables and chart."""
+    stop = stop_for(time_limit)
+    out = checked_out(contract, out, kwargs, ("assignment.csv", "lots.csv", "plan.json"))
     kwargs["quiet"] = quiet
     case, scenario = prepare(contract, kwargs)
     kwargs.pop("quiet")
@@ -308,8 +367,9 @@ def split(
         work_limit=work_limit,
         progress=feedback,
         log=verbose,
+        stop=stop,
     )
-    folder = plan.to_folder(out or default_out(contract), tuple(case.files.values()), timings)
+    folder = plan.to_folder(out, tuple(case.files.values()), timings)
     click.echo(format_lots(plan))
     click.echo()
     click.echo(format_summary(plan))
@@ -323,6 +383,7 @@ def split(
         ", map.png" if plan.boundaries else ""
     )
     click.echo(f"Wrote {folder}/: {written}")
+    exit_if_stopped(stop)
 
 
 @main.command("frontier")
@@ -342,6 +403,10 @@ def frontier_command(
     **kwargs: Any,
 ) -> None:
     """The trade-off curve: the best reach and open value for each number of lots."""
+    # The time limit is per solve. On workers, Ctrl-C cancels the tasks (KeyboardInterrupt).
+    stop = stop_for() if workers == 1 and scheduler is None else Stop()
+    names = ("frontier.csv", "frontier.json", "frontier.png")
+    out = checked_out(contract, out, kwargs, names)
     kwargs["quiet"] = quiet
     case, scenario = prepare(contract, kwargs)
     kwargs.pop("quiet")
@@ -371,12 +436,12 @@ def frontier_command(
             log=verbose,
             client=scheduler,
             workers=workers,
+            stop=stop,
         )
-    folder = write_frontier(
-        table, out or default_out(contract), tuple(case.files.values()), scenario, case
-    )
+    folder = write_frontier(table, out, tuple(case.files.values()), scenario, case)
     click.echo(format_frontier(table, scenario.currency))
     click.echo(f"Wrote {folder}/: frontier.csv, frontier.json, frontier.png")
+    exit_if_stopped(stop)
 
 
 @main.command("sweep")
@@ -411,6 +476,7 @@ def sweep_command(
     """Solve many scenarios of CONTRACT at once, in parallel: one per row of SCENARIOS (a CSV
     whose columns are scenario options; an empty cell takes the command line's value) or of
     --grid. Writes sweep.csv, sweep.png and scenarios/<name>/."""
+    out = checked_out(contract, out, kwargs, ("sweep.csv", "sweep.png", "scenarios"))
     kwargs["quiet"] = quiet
     case, base = prepare(contract, kwargs)
     kwargs.pop("quiet")
@@ -419,7 +485,7 @@ def sweep_command(
     run_sweep(
         case,
         table,
-        out or default_out(contract),
+        out,
         inputs,
         time_limit,
         work_limit,
@@ -455,6 +521,9 @@ def evaluate_command(
     **kwargs: Any,
 ) -> None:
     """Score an existing division of CONTRACT (--lots) and compare it with the optimum."""
+    stop = stop_for(time_limit)
+    names = ("evaluation.csv", "evaluation.json")
+    out = checked_out(contract, out, {**kwargs, "lots": lots_file}, names)
     kwargs["quiet"] = quiet
     case, scenario = prepare(contract, kwargs)
     kwargs.pop("quiet")
@@ -472,11 +541,12 @@ def evaluate_command(
                 work_limit=work_limit,
                 progress=feedback,
                 log=verbose,
+                stop=stop,
             )
-        except (InfeasibleError, NoSolutionError) as err:
+        except (InfeasibleError, NoSolutionError, StoppedError) as err:
             click.echo(f"No optimum to compare with: {err}", err=True)
     inputs = (*case.files.values(), lots_file)
-    folder = write_evaluation(given, optimum, out or default_out(contract), inputs)
+    folder = write_evaluation(given, optimum, out, inputs)
     click.echo(format_lots(given, breaches=True))
     click.echo()
     plans = {"given": given} if optimum is None else {"given": given, "optimum": optimum}
@@ -487,6 +557,7 @@ def evaluate_command(
         for breach in given.evaluation.breaches:
             click.echo(f"  - {cli_words(breach)}")
     click.echo(f"Wrote {folder}/: evaluation.csv, evaluation.json")
+    exit_if_stopped(stop)
 
 
 @main.command("check")
@@ -502,11 +573,12 @@ def evaluate_command(
 @handle_errors
 def check_command(contract: Path, out: Path | None, **kwargs: Any) -> None:
     """Validate the inputs of CONTRACT and report the market: who can bid for what."""
+    folder = checked_out(contract, out, kwargs, ("partners.png",))
     case, scenario = prepare(contract, kwargs)
     report = market_report(case, scenario)
     click.echo(report.to_text(), nl=False)
     if not case.partners.empty:
-        folder = write_partners(case, out or default_out(contract), tuple(case.files.values()))
+        folder = write_partners(case, folder, tuple(case.files.values()))
         click.echo(f"Wrote {folder}/: partners.png")
 
 

@@ -89,6 +89,21 @@ class NoSolutionError(LottingError):
         )
 
 
+@dataclass
+class StoppedError(LottingError):
+    """Stopped by an outside request (``reason`` "interrupted" for Ctrl-C, "terminated" for
+    SIGTERM) before any division existed: there is nothing to write."""
+
+    reason: str
+    seconds: float
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"Stopped ({self.reason}) after {self.seconds:.1f} s, before any division was found."
+
+
 def did_you_mean(word: str, known: Iterable[str]) -> str:
     """A hint for a misspelt name: ``" Did you mean 'x'?"``, or "" when nothing is close.
 

@@ -7,13 +7,14 @@ import time
 
 import pandas as pd
 
-from lotting.errors import InfeasibleError, LottingError, NoSolutionError
+from lotting.errors import InfeasibleError, LottingError, NoSolutionError, StoppedError
 from lotting.inputs.case import Case
 from lotting.optimise import solve
 from lotting.parallel import Target
 from lotting.plan import Plan
 from lotting.progress import Event, Progress
 from lotting.scenario import Scenario
+from lotting.stop import Stop
 
 COLUMNS = [
     "k",
@@ -39,6 +40,7 @@ def frontier(
     log: bool = False,
     client: Target = None,
     workers: int | None = 1,
+    stop: Stop | None = None,
 ) -> pd.DataFrame:
     """For k = 1 .. max_lots, the division with exactly k lots that maximises access.
 
@@ -46,12 +48,16 @@ def frontier(
     Rows say ``infeasible`` where no division has k lots; ``pareto`` marks points that no other
     point beats on overhead, reach and open value; ``chosen`` marks the plan :func:`solve` returns
     for the same scenario (its own division, so the two always agree). ``time_limit`` and
-    ``work_limit`` (nodes) are per solve. ``progress`` receives every solve's events and, after
-    each k, a ``lots`` event (``count`` k of ``of`` max_lots, ``objective`` the best so far);
-    ``log`` adds the solver's own log lines. The solves are independent: with ``client`` (a dask
-    Client or scheduler address) or ``workers`` > 1 (a local cluster; None = the cores) they run
-    in parallel and give the same table; ``progress`` then gets only the ``lots`` events (``count``
-    the number solved so far, no objective) and ``log`` is not used.
+    ``work_limit`` (nodes) are per solve. A ``stop`` request (Ctrl-C) ends it early: the k being
+    solved keeps its best plan so far, and the k not reached are rows with status
+    "interrupted"; before split's own plan exists it raises StoppedError. ``progress``
+    receives every solve's events and, after each k, a ``lots`` event (``count`` k of ``of``
+    max_lots, ``objective`` the best so far); ``log`` adds the solver's own log lines. The
+    solves are independent: with ``client`` (a dask Client or scheduler address) or ``workers``
+    > 1 (a local cluster; None = the cores) they run in parallel and give the same table;
+    ``progress`` then gets only the ``lots`` events (``count`` the number solved so far, no
+    objective), ``log`` is not used, and a stop request cancels the tasks (the sweep's own
+    interrupt handling).
 
     >>> case = load_case("data/example/contract.csv")  # doctest: +SKIP
     >>> frontier(case, Scenario(max_lots=4))["k"].tolist()  # doctest: +SKIP
@@ -63,6 +69,7 @@ def frontier(
             case, scenario, time_limit, solver, progress, work_limit, client, workers
         )
     start = time.perf_counter()
+    stop = stop or Stop()
     chosen = solve(
         case,
         scenario,
@@ -71,12 +78,16 @@ def frontier(
         work_limit=work_limit,
         progress=progress,
         log=log,
+        stop=stop,
     )
     best = chosen.objective
     rows = []
     for k in range(1, scenario.max_lots + 1):
-        if k == chosen.metrics["n_lots"]:
-            plan: Plan | None = chosen
+        plan: Plan | None = None
+        if stop.requested and k != chosen.metrics["n_lots"]:
+            status = stop.reason or "interrupted"
+        elif k == chosen.metrics["n_lots"]:
+            plan = chosen
             status = chosen.status
         else:
             try:
@@ -89,12 +100,15 @@ def frontier(
                     work_limit=work_limit,
                     progress=progress,
                     log=log,
+                    stop=stop,
                 )
                 status = plan.status
             except InfeasibleError:
-                plan, status = None, "infeasible"
+                status = "infeasible"
             except NoSolutionError:
-                plan, status = None, "no_solution"
+                status = "no_solution"
+            except StoppedError as err:
+                status = err.reason
         rows.append(_row(k, scenario, plan, status, plan is chosen))
         if plan is not None:
             best = max(best, plan.objective)

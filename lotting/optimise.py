@@ -4,27 +4,28 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
-from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError
+from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, StoppedError
 from lotting.inputs.case import Case
 from lotting.mip.candidates import Candidate, listed_candidates
 from lotting.mip.diagnose import infeasibility_reasons, lot_count_reasons, solver_reason
 from lotting.mip.model import build_model
-from lotting.mip.solver import run
+from lotting.mip.solver import SolverRun, run
 from lotting.mip.warmstart import greedy_start
 from lotting.plan import Plan
-from lotting.progress import Event, Progress
+from lotting.progress import Event, Progress, relative_gap
 from lotting.rules.blocks import Block, make_blocks
 from lotting.rules.lots import LotJudge
-from lotting.rules.options import build_options
-from lotting.rules.scoring import evaluate_division, evaluate_lots
+from lotting.rules.options import Option, build_options, holdable
+from lotting.rules.scoring import evaluate_division, evaluate_lots, objective
 from lotting.scenario import Scenario
 from lotting.settings import Settings
+from lotting.stop import Stop
 from lotting.text import cut_list
 
 
@@ -39,6 +40,7 @@ def solve(
     settings: Settings | None = None,
     progress: Progress | None = None,
     log: bool = False,
+    stop: Stop | None = None,
 ) -> Plan:
     """Find the best division of the contract for the scenario.
 
@@ -52,7 +54,9 @@ def solve(
     how, never what, is computed (:class:`lotting.settings.Settings`). ``progress`` receives
     :class:`lotting.progress.Event` s as the work goes (options, candidate lots, the start and
     its objective, then the solver's incumbent, bound and gap every few seconds); ``log`` adds
-    the solver's own log lines to them. Neither changes the plan.
+    the solver's own log lines to them. Neither changes the plan. ``stop``
+    (:class:`lotting.stop.Stop`) ends the call early from outside: the best plan so far comes
+    back marked ``stopped`` (``"interrupted"``), or StoppedError when there is none yet.
 
     >>> plan = solve(load_case("data/example/contract.csv"), Scenario(max_lots=8))
     >>> plan.metrics["n_lots"] <= 8
@@ -61,6 +65,7 @@ def solve(
     scenario = scenario or Scenario()
     settings = settings or Settings()
     began = time.perf_counter()
+    stop = (stop or Stop()).within(time_limit or None)
 
     def tell(kind: str, text: str, **figures: Any) -> None:
         if progress is not None:
@@ -77,43 +82,50 @@ def solve(
     listed: list[Candidate] = []
     credited: list[int] | None = None
     if enumerate_lots:
-        listed, credited = listed_candidates(case, scenario, options, blocks, settings)
+        listed, credited = listed_candidates(case, scenario, options, blocks, settings, stop)
         tell("candidates", f"{len(listed)} candidate lots found", count=len(listed))
-    aggregate = len(blocks) > settings.aggregate_from
-    model = build_model(
-        scenario, options, blocks, case.adjacency, listed, credited, exact_lots, aggregate
-    )
+    _raise_if_requested(stop, began)
+    cheap = cheap_bound(scenario, options, blocks, exact_lots or 1)
     judge = LotJudge(case, scenario, options)
     start = None
     if exact_lots is None:
         cap = settings.start_share * time_limit if time_limit else math.inf
-        start = greedy_start(judge, blocks, listed, cap, solver, settings)
+        start = greedy_start(judge, blocks, listed, cap, solver, settings, stop)
+        _raise_if_requested(stop, began, start is None)
         if start is not None and progress is not None:
             first = evaluate_lots(case, scenario, _start_division(start, listed, blocks), options)
             value = float(first.metrics["objective"])
             tell("start", f"start found: objective {value:,.0f}", objective=value)
         elif start is None:
             tell("start", "no start found; the solver searches from scratch")
-    stats = model.stats
-    tell(
-        "model",
-        f"solving: {stats.get('variables', 0):,} variables, {stats.get('constraints', 0):,} rows",
-    )
-    remaining = time_limit and max(1.0, time_limit - (time.perf_counter() - began))
-    presolve = model.stats["variables"] <= settings.presolve_up_to
-    result = run(
-        model.problem,
-        solver,
-        remaining,
-        model.start(*start) if start else None,
-        presolve,
-        node_limit=work_limit,
-        progress=progress,
-        log=log,
-    )
+    model = None
+    result = SolverRun("no_solution", None, 0.0, solver)
+    if not stop.due():  # the time limit may have passed already: the start is then the answer
+        aggregate = len(blocks) > settings.aggregate_from
+        model = build_model(
+            scenario, options, blocks, case.adjacency, listed, credited, exact_lots, aggregate
+        )
+        stats = model.stats
+        tell(
+            "model",
+            f"solving: {stats.get('variables', 0):,} variables, "
+            f"{stats.get('constraints', 0):,} rows",
+        )
+        presolve = model.stats["variables"] <= settings.presolve_up_to
+        result = run(
+            model.problem,
+            solver,
+            stop.left(),
+            model.start(*start) if start else None,
+            presolve,
+            node_limit=work_limit,
+            progress=progress,
+            log=log,
+            stop=stop,
+        )
     if result.status == "infeasible":
         raise InfeasibleError([solver_reason(case, scenario, options, exact_lots)])
-    division = model.division() if result.status != "no_solution" else None
+    division = model.division() if model is not None and result.status != "no_solution" else None
     evaluation = None
     if division is not None:
         evaluation = evaluate_lots(case, scenario, division, options)
@@ -131,26 +143,57 @@ def solve(
             evaluation = greedy
             result = replace(result, status="feasible")
     if evaluation is None:
+        _raise_if_requested(stop, began, True)
         raise NoSolutionError(time.perf_counter() - began)
-    objective = float(evaluation.metrics["objective"])
-    tell("done", f"{result.status}: objective {objective:,.0f}", objective=objective)
-    if result.status == "optimal":
-        gap: float | None = 0.0
-    elif result.bound is None or not math.isfinite(result.bound):
-        gap = None  # the solver proved no bound before it stopped
-    else:
-        gap = max(0.0, result.bound - objective) / max(abs(objective), 1.0)
+    achieved = float(evaluation.metrics["objective"])
+    bound: float | None = achieved
+    stopped = None
+    if result.status != "optimal":
+        bound = min(b for b in (cheap, result.bound) if b is not None and math.isfinite(b))
+        bound = max(bound, achieved)  # the solver's bound is within its tolerance of this
+        stopped = stop.reason or ("work_limit" if work_limit is not None else "time_limit")
+    tell("done", f"{result.status}: objective {achieved:,.0f}", objective=achieved)
     return Plan(
         status=result.status,
-        gap=gap,
+        gap=relative_gap(achieved, bound),
         evaluation=evaluation,
         scenario=scenario,
         solver=result.name,
         seconds=time.perf_counter() - began,
-        model_stats=model.stats,
+        model_stats=model.stats if model is not None else {},
         boundaries=case.boundaries,
+        bound=bound,
+        stopped=stopped,
         inputs=case.hashes,
     )
+
+
+def cheap_bound(
+    scenario: Scenario, options: Sequence[Option], blocks: Sequence[Block], fewest_lots: int = 1
+) -> float:
+    """A valid upper bound on the objective, known before any solve (so a gap is meaningful from
+    the first second): as if every target supplier holding an option that can hold some block
+    were reached, every block such an option can hold were open, with ``fewest_lots`` lots.
+
+    Each holds for any division: reach ≤ those targets, open value ≤ those blocks' value,
+    n_lots ≥ 1 (exactly ``fewest_lots`` for the frontier's k), and the objective rises with
+    reach and open value and falls with n_lots.
+    """
+    reached: set[str] = set()
+    open_blocks: set[int] = set()
+    for option, held in zip(options, holdable(options, blocks), strict=True):
+        if option.has_target and held:
+            reached.update(option.targets)
+            open_blocks.update(held)
+    open_value = sum(blocks[b].value for b in open_blocks)
+    return objective(scenario, len(reached), open_value, fewest_lots)
+
+
+def _raise_if_requested(stop: Stop, began: float, nothing: bool = True) -> None:
+    """An outside stop before any plan exists ends the call with StoppedError (nothing to
+    write); the deadline does not (the start, then the solver, still answer)."""
+    if nothing and stop.requested:
+        raise StoppedError(stop.reason or "interrupted", time.perf_counter() - began)
 
 
 def evaluate(

@@ -45,8 +45,12 @@ OPTION_COLUMNS = ["lot", "option", "type", "holders", "chain", "target_holders",
 class Plan:
     """The answer to one scenario.
 
-    ``status`` is "optimal" or "feasible" (stopped by the time limit; ``gap`` is then the proven
-    relative gap, None when the solver gave no bound); every figure comes from ``evaluation``.
+    ``status`` is "optimal" or "feasible" (stopped early); every figure comes from
+    ``evaluation``. ``bound`` is a proven upper bound on the objective (None when none is known)
+    and ``gap`` = (bound − objective) / max(|objective|, 1) (the one formula,
+    :func:`lotting.progress.relative_gap`; 0 when optimal). ``stopped`` says why a run ended
+    before proving optimality: "interrupted" (Ctrl-C), "terminated" (SIGTERM), "time_limit" or
+    "work_limit"; None otherwise.
     ``inputs`` records each input file of the case (role → file name and SHA-256) for plan.json.
     """
 
@@ -59,6 +63,8 @@ class Plan:
     model_stats: dict[str, int] = field(default_factory=dict)
     boundaries: Boundaries | None = None
     inputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    bound: float | None = None
+    stopped: str | None = None
 
     @property
     def objective(self) -> float:
@@ -226,6 +232,8 @@ class Plan:
             "status": self.status,
             "objective": self.objective,
             "gap": self.gap,
+            "bound": self.bound,
+            "stopped": self.stopped,
             "currency": self.scenario.currency,
             "metrics": metrics,
             "lots": lots,
@@ -292,7 +300,7 @@ class Plan:
         }
         if self.boundaries is not None:
             files["map.png"] = lambda p: save_figure(self.map_figure().axes[0], p)
-        return write_folder(Path(path), files, inputs)
+        return write_folder(Path(path), files, inputs, command="split")
 
 
 def provenance(inputs: dict[str, dict[str, str]]) -> dict[str, Any]:

@@ -22,6 +22,10 @@ class Settings:
 
     #: An option with more lots than this gets a family of compact lots instead of a list.
     max_sets_per_option: int = 20_000
+    #: Candidate lots examined in all options together: past it, the remaining options go to the
+    #: compact model (exact, but a bigger model), bounding listing's time and memory on huge
+    #: contracts (the 1,140-unit bench case lists about 500,000).
+    max_listed: int = 1_000_000
     #: Seeded random growths per such option, whose end sets are listed as a sample.
     growths_per_option: int = 300
     #: Contracts with more blocks than this get one coverage row per option and compact lot.

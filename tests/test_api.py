@@ -266,7 +266,14 @@ def test_to_folder_writes_exactly_what_split_writes(plan, split_out, tmp_path):
     assert out == tmp_path / "mine"
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(p.name for p in split_out.iterdir())
-    assert names == ["assignment.csv", "lots.csv", "lots.png", "map.png", "plan.json"]
+    assert names == [
+        ".lotting-manifest",
+        "assignment.csv",
+        "lots.csv",
+        "lots.png",
+        "map.png",
+        "plan.json",
+    ]
     for name in ("assignment.csv", "lots.csv", "plan.json"):
         assert (out / name).read_bytes() == (split_out / name).read_bytes(), name
     for name in ("lots.png", "map.png"):
@@ -282,6 +289,7 @@ def test_to_folder_without_boundaries_writes_no_map(tmp_path):
     case = load_case(write_tiny_case(tmp_path / "case") / "contract.csv")
     out = solve(case, SCENARIO).to_folder(tmp_path / "out")
     assert sorted(p.name for p in out.iterdir()) == [
+        ".lotting-manifest",
         "assignment.csv",
         "lots.csv",
         "lots.png",

@@ -385,7 +385,6 @@ def test_empty_file(tiny_case_dir, write, file, content):
     [
         ("contract.csv", CONTRACT_HEADER),
         ("suppliers.csv", SUPPLIERS_HEADER),
-        ("partners.csv", "a,b,relation\n"),
         ("adjacency.csv", "area_a,area_b\n\n"),
     ],
 )
@@ -579,3 +578,46 @@ def test_hashes_are_the_files_sha256(tiny_case_dir):
     for role, path in case.files.items():
         expected = hashlib.sha256(path.read_bytes()).hexdigest()
         assert case.hashes[role] == {"file": path.name, "sha256": expected}
+
+
+# --- small input points (issue 17) ---------------------------------------------------------------
+
+
+def test_header_only_partners_is_no_partners(tiny_case_dir, write):
+    write(tiny_case_dir / "partners.csv", "a,b,relation\n")
+    case = load(tiny_case_dir)
+    assert case.partners.empty
+    assert "partners" in case.files
+
+
+@pytest.mark.parametrize("value", ["1,200", "100,000", "1,000,000.50"])
+def test_thousands_separators_are_rejected(tiny_case_dir, write, value):
+    write(tiny_case_dir / "contract.csv", CONTRACT_HEADER + f'U1,coaching,North,"{value}",\n')
+    err = load_error(tiny_case_dir)
+    assert_where(err, "contract.csv", 2, "value")
+    assert "thousands separators are not allowed" in err.message
+    assert value.replace(",", "") in err.message
+
+
+@pytest.mark.parametrize(("char", "name"), [("\0", "U+0000 (NUL)"), ("\x1b", "U+001B (ESC)")])
+def test_control_characters_in_identifiers_are_rejected(tiny_case_dir, write, char, name):
+    text = "supplier,name,kind,capacity,turnover,services,areas\n"
+    text += f"big{char}1,Big,large,1000000,,*,*\n"
+    write(tiny_case_dir / "suppliers.csv", text)
+    err = load_error(tiny_case_dir)
+    assert_where(err, "suppliers.csv", 2, "supplier")
+    assert f"control character {name}" in err.message
+
+
+def test_a_tab_at_the_edge_of_a_cell_is_trimmed_as_before(tiny_case_dir, write):
+    contract = (tiny_case_dir / "contract.csv").read_text().replace("U1,", "U1\t,")
+    write(tiny_case_dir / "contract.csv", contract)
+    assert load(tiny_case_dir).units[0] == "U1"
+
+
+def test_a_row_with_extra_fields_names_its_line(tiny_case_dir, write):
+    write(tiny_case_dir / "partners.csv", "a,b,relation\nulo1,vcse1,consortium\nx,y,z,extra\n")
+    err = load_error(tiny_case_dir)
+    assert_where(err, "partners.csv", 3, None)
+    assert err.message.startswith("has 4 fields but the header has 3 columns")
+    assert "tokeniz" not in str(err).lower()

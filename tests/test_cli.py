@@ -21,7 +21,8 @@ import pytest
 
 from conftest import write_text, write_tiny_case
 
-OUTPUTS = {"assignment.csv", "lots.csv", "plan.json", "lots.png"}
+#: What split writes, with the manifest saying so (lotting.files.MANIFEST).
+OUTPUTS = {"assignment.csv", "lots.csv", "plan.json", "lots.png", ".lotting-manifest"}
 INPUTS = ("contract.csv", "suppliers.csv", "partners.csv", "adjacency.csv")
 
 
@@ -150,7 +151,7 @@ BAD_CASES: dict[str, Bad] = {
         "Did you mean 'South'?",
     ),
     "empty-file": Bad(_replace("suppliers.csv", b""), "suppliers.csv", "empty"),
-    "header-only": Bad(_replace("partners.csv", "a,b,relation\n"), "partners.csv", "no rows"),
+    "header-only": Bad(_replace("adjacency.csv", "area_a,area_b\n"), "adjacency.csv", "no rows"),
     "not-utf8": Bad(
         _replace("contract.csv", b"unit,service,area,value\nU1,coaching,Nord\xe9st,100\n"),
         "contract.csv",

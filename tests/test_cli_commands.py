@@ -9,6 +9,7 @@ import pytest
 from test_cli import assert_clean_failure, run, snapshot
 
 from conftest import write_text, write_tiny_case
+from lotting.files import MANIFEST
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +24,7 @@ def test_frontier_writes_curve_and_marks_splits_choice(case):
     assert result.returncode == 0, result.stderr
     assert "3/3 lots solved" in result.stderr
     assert sorted(p.name for p in (case / "fr").iterdir()) == [
+        MANIFEST,
         "frontier.csv",
         "frontier.json",
         "frontier.png",
@@ -47,7 +49,11 @@ def test_evaluate_of_splits_assignment_reports_splits_figures(case):
         ["evaluate", "case/contract.csv", "--lots", "own/assignment.csv", "--out", "ev"], case
     )
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (case / "ev").iterdir()) == ["evaluation.csv", "evaluation.json"]
+    assert sorted(p.name for p in (case / "ev").iterdir()) == [
+        MANIFEST,
+        "evaluation.csv",
+        "evaluation.json",
+    ]
     doc = json.loads((case / "ev" / "evaluation.json").read_text())
     plan = json.loads((case / "own" / "plan.json").read_text())
     assert doc["metrics"] == plan["metrics"]

@@ -23,6 +23,7 @@ LAYERS = [
         "lotting.text",
         "lotting.progress",
         "lotting.parallel",
+        "lotting.stop",
     ),
     ("lotting.inputs",),
     ("lotting.rules",),

@@ -9,6 +9,9 @@ import pytest
 from brute import best_division
 from lotting import InfeasibleError, NoSolutionError, Scenario, load_case, solve
 from lotting.generate import random_frames, random_scenario, write_frames
+from lotting.optimise import cheap_bound
+from lotting.progress import relative_gap
+from lotting.rules.blocks import make_blocks
 from lotting.rules.options import build_options
 from lotting.rules.scoring import evaluate_lots
 from lotting.settings import Settings
@@ -146,8 +149,29 @@ def test_stopped_solver_never_returns_less_than_the_greedy_start(tmp_path, monke
         except NoSolutionError:
             continue  # the greedy found no start either
         checked += 1
-        assert plan.status == "feasible"
-        assert plan.gap is None
+        assert plan.status == "feasible" and plan.stopped == "time_limit"
+        assert plan.bound is not None and plan.bound >= best[0] - 1e-6  # the cheap bound holds
+        assert plan.gap == relative_gap(plan.objective, plan.bound)
         assert plan.evaluation.feasible
         assert best is not None and plan.objective <= best[0] + 1e-6
     assert checked >= 10
+
+
+def test_the_cheap_bound_is_never_below_the_optimum(tmp_path):
+    """The bound known before any solve is valid on every seeded case, overall and for exactly k
+    lots (the frontier's), and binds somewhere (equals the optimum on some case)."""
+    checked, tight = 0, 0
+    for seed in SEEDS:
+        case, scenario = make(seed, tmp_path)
+        options, blocks = build_options(case, scenario), make_blocks(case)
+        best = best_division(case, scenario)
+        if best is None:
+            continue
+        checked += 1
+        bound = cheap_bound(scenario, options, blocks)
+        assert bound >= best[0] - 1e-6, seed
+        tight += abs(bound - best[0]) < 1e-6
+        k = len(best[1])
+        exact = best_division(case, scenario, exact_lots=k)
+        assert exact is not None and cheap_bound(scenario, options, blocks, k) >= exact[0] - 1e-6
+    assert checked >= 20 and tight >= 1

@@ -34,7 +34,9 @@ def test_plan_json_schema(case):
     assert set(doc) == {
         "status",
         "objective",
+        "bound",
         "gap",
+        "stopped",
         "metrics",
         "lots",
         "scenario",
@@ -44,6 +46,7 @@ def test_plan_json_schema(case):
         "provenance",
     }
     assert doc["status"] == "optimal" and doc["gap"] == 0.0
+    assert doc["bound"] == doc["objective"] and doc["stopped"] is None
     assert set(doc["metrics"]) == {
         "n_lots",
         "reach",
@@ -218,4 +221,6 @@ def test_stopped_by_time_limit_says_feasible_with_gap(case, monkeypatch):
     plan = solve(case, SCENARIO, time_limit=5)
     assert plan.status == "feasible"
     assert plan.gap == pytest.approx((99.0 - 90.0) / 90.0)
-    assert json.loads(plan.to_json())["status"] == "feasible"
+    doc = json.loads(plan.to_json())
+    assert doc["status"] == "feasible" and doc["bound"] == 99.0 and doc["stopped"] == "time_limit"
+    assert doc["gap"] == pytest.approx((doc["bound"] - doc["objective"]) / abs(doc["objective"]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
@@ -197,9 +198,13 @@ def source_hash(source: Source, role: str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_table(path: Source, required: tuple[str, ...], role: str = "input") -> pd.DataFrame:
-    """Read a UTF-8 CSV (or a DataFrame) as trimmed text; check it has rows and the required
-    columns, and say so when the file is separated by ';' or tabs instead of commas.
+def read_table(
+    path: Source, required: tuple[str, ...], role: str = "input", allow_empty: bool = False
+) -> pd.DataFrame:
+    """Read a UTF-8 CSV (or a DataFrame) as trimmed text; check it has rows (unless
+    ``allow_empty``: a header alone then means "none") and the required columns, no control
+    characters and no row longer than the header, and say so when the file is separated by ';'
+    or tabs instead of commas.
 
     Row labels are the file's line numbers (header = line 1), so errors can name them.
     """
@@ -209,10 +214,11 @@ def read_table(path: Source, required: tuple[str, ...], role: str = "input") -> 
         raise InputError(
             f"file is empty; expected a header row with columns {', '.join(required)}.", file=name
         )
+    _check_rows(text, name)
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
-    except pd.errors.ParserError as err:
-        raise InputError(f"cannot be read as CSV ({err}).", file=name) from None
+    except pd.errors.ParserError:  # _check_rows names the usual causes; this is the rest
+        raise InputError("cannot be read as CSV (unbalanced quotes?).", file=name) from None
     df.columns = [str(c).strip() for c in df.columns]
     # pandas renames a repeated column ("unit" -> "unit.1"), so look at the header line itself
     first = next(line for line in text.splitlines() if line.strip())
@@ -243,11 +249,62 @@ def read_table(path: Source, required: tuple[str, ...], role: str = "input") -> 
             file=name,
             column=missing[0],
         )
-    if df.empty:
+    if df.empty and not allow_empty:
         raise InputError("has a header but no rows.", file=name)
     df = df.map(lambda v: v.strip() if isinstance(v, str) else v)
     df.index = _line_numbers(text, len(df))
     return df
+
+
+#: Names of the control characters most often pasted by accident.
+_CONTROL_NAMES = {
+    0: "NUL",
+    8: "backspace",
+    9: "tab",
+    11: "vertical tab",
+    12: "form feed",
+    27: "ESC",
+}
+
+
+def _check_rows(text: str, file: str) -> None:
+    """Every row has at most the header's fields, and no cell holds a control character (NUL,
+    tab, escape...: invisible in a spreadsheet, so two identifiers could look the same)."""
+    lines = [(i + 1, line) for i, line in enumerate(text.splitlines()) if line.strip()]
+    if not lines:
+        return
+    header = next(csv.reader([lines[0][1]]))
+    for number, line in lines:
+        cells = next(csv.reader([line]), [])
+        for position, cell in enumerate(cells):
+            bad = next((c for c in cell.strip() if _is_control(c)), None)
+            if bad is not None:
+                column = header[position].strip() if position < len(header) else None
+                code = ord(bad)
+                what = f"U+{code:04X}" + (
+                    f" ({_CONTROL_NAMES[code]})" if code in _CONTROL_NAMES else ""
+                )
+                raise InputError(
+                    f"contains the control character {what}; cells must be plain text "
+                    "(re-type the value or save the file again as plain CSV).",
+                    file,
+                    number,
+                    column,
+                )
+        if number > lines[0][0] and len(cells) > len(header):
+            raise InputError(
+                f"has {len(cells)} fields but the header has {len(header)} columns; "
+                "remove the extra commas or quote a value that contains a comma.",
+                file,
+                number,
+            )
+
+
+def _is_control(char: str) -> bool:
+    """A C0/C1 control character or DEL (line ends are already split off; a tab counts as
+    space, so a tab-separated file gets its own message)."""
+    code = ord(char)
+    return (code < 32 and char != "\t") or 127 <= code < 160
 
 
 def _line_numbers(text: str, n_rows: int) -> list[int]:
@@ -279,6 +336,10 @@ def _require_unique(df: pd.DataFrame, column: str, file: str, what: str) -> None
         seen[value] = int(line)
 
 
+#: A number written with thousands separators, such as 1,200 or 12,500.50.
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
 def _positive_numbers(
     df: pd.DataFrame, column: str, file: str, allow_blank: bool = False
 ) -> pd.Series:
@@ -288,8 +349,16 @@ def _positive_numbers(
         if text == "" and allow_blank:
             out[line] = float("nan")
             continue
+        if "," in text and _THOUSANDS.fullmatch(text):
+            raise InputError(
+                f"'{text}' uses a thousands separator; thousands separators are not allowed "
+                f"(write {text.replace(',', '')}).",
+                file,
+                line,
+                column,
+            )
         try:
-            number = float(text.replace(",", "")) if text else float("nan")
+            number = float(text) if text else float("nan")
         except ValueError:
             number = None
         if number is None or number != number or number in (float("inf"), float("-inf")):
@@ -384,7 +453,7 @@ def read_suppliers(path: Source, contract: pd.DataFrame, warnings: list[str]) ->
 def read_partners(path: Source, suppliers: pd.DataFrame) -> pd.DataFrame:
     """Read partners.csv: consortium (undirected) and subcontract (prime a → b) links."""
     file = source_name(path, "partners")
-    df = read_table(path, ("a", "b", "relation"), "partners")
+    df = read_table(path, ("a", "b", "relation"), "partners", allow_empty=True)
     known = set(suppliers["supplier"])
     for line, row in df.iterrows():
         for column in ("a", "b"):

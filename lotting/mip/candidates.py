@@ -20,6 +20,7 @@ from lotting.rules.options import Option, holdable
 from lotting.rules.values import above, fits
 from lotting.scenario import Scenario
 from lotting.settings import Settings
+from lotting.stop import Stop
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ def enumerate_candidates(
     blocks: Sequence[Block],
     coverable: Sequence[Sequence[int]],
     settings: Settings | None = None,
+    stop: Stop | None = None,
 ) -> tuple[list[Candidate], list[int]]:
     """All feasible lots with an eligible target-held option, and the target-held options whose
     lots were too many to list (their indexes in ``judge.options``).
@@ -176,10 +178,13 @@ def enumerate_candidates(
     For those options a sample of their lots (:func:`grown_sets`) is listed too: the model stays
     exact through their compact families, and the start and the solver get large, valuable lots
     of theirs ready made. ``coverable[o]`` lists the blocks option o could hold alone (coverage
-    and capacity). ``settings`` give the most lots listed per option and the growths sampled.
+    and capacity). ``settings`` give the most lots listed per option, the growths sampled and
+    ``max_listed``, the most lots examined in all: once it is spent (or ``stop`` is due), the
+    remaining options go to the compact model too, unsampled, so memory and time stay bounded and
+    the model stays exact (a capped list never makes a claimed optimum false).
     """
     settings = settings or Settings()
-    cap = settings.max_sets_per_option
+    budget = settings.max_listed
     able: list[set[int]] = [set() for _ in blocks]
     for o, held in enumerate(coverable):
         for b in held:
@@ -191,12 +196,21 @@ def enumerate_candidates(
     for o, option in enumerate(judge.options):
         if not option.has_target or not coverable[o]:
             continue
+        cap = min(settings.max_sets_per_option, budget)
+        if cap <= 0 or (stop is not None and stop.due()):
+            too_many.append(o)  # out of budget or time: the compact model keeps it exact
+            continue
         sets = block_sets(blocks, coverable[o], option.value_limit, cap, near)
         if sets is None:
             too_many.append(o)
             growths = settings.growths_per_option
             sets = grown_sets(blocks, coverable[o], option.value_limit, growths, o, near)
-        for subset in sets:
+        budget -= len(sets)
+        for k, subset in enumerate(sets):
+            if k % 256 == 0 and stop is not None and stop.due():
+                if o not in too_many:
+                    too_many.append(o)  # its lots are only partly listed
+                break
             if subset in seen:
                 continue
             seen.add(subset)
@@ -215,9 +229,10 @@ def listed_candidates(
     options: Sequence[Option],
     blocks: Sequence[Block],
     settings: Settings | None = None,
+    stop: Stop | None = None,
 ) -> tuple[list[Candidate], list[int]]:
     """The step ``solve`` takes before building the model: every candidate target lot of the
     case, and the target-held options left to the compact model (see
     :func:`enumerate_candidates`)."""
     judge = LotJudge(case, scenario, options)
-    return enumerate_candidates(judge, blocks, holdable(options, blocks), settings)
+    return enumerate_candidates(judge, blocks, holdable(options, blocks), settings, stop)

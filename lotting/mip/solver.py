@@ -11,6 +11,7 @@ import re
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import pulp
 
 from lotting.progress import Event, Progress, relative_gap
+from lotting.stop import Stop
 
 SOLVERS = ("highs", "cbc")
 #: Relative and absolute optimality tolerances: tight, so "optimal" means optimal.
@@ -45,8 +47,12 @@ def run(
     node_limit: int | None = None,
     progress: Progress | None = None,
     log: bool = False,
+    stop: Stop | None = None,
 ) -> SolverRun:
     """Solve ``problem`` (a maximisation) with the named solver; ``time_limit`` None or 0 = none.
+
+    ``stop`` ends a HiGHS solve at its next interrupt check (within a fraction of a second) once
+    it is due, keeping the best solution found so far (CBC only gets its time limit from it).
 
     ``start`` gives values of some variables of a feasible solution for the solver to begin with;
     ``presolve=False`` skips HiGHS's presolve, which on very large models can take most of the
@@ -59,9 +65,13 @@ def run(
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver '{solver}'; expected one of {', '.join(SOLVERS)}")
     limit = float(time_limit) if time_limit else None
+    if stop is not None and stop.left() is not None:
+        limit = min(limit or math.inf, max(0.1, stop.left() or 0.0))
     began = time.perf_counter()
     if solver == "highs":
-        status, bound = _run_highs(problem, limit, start or {}, presolve, node_limit, progress, log)
+        status, bound = _run_highs(
+            problem, limit, start or {}, presolve, node_limit, progress, log, stop
+        )
     else:
         status, bound = _run_cbc(problem, limit, start or {}, node_limit)
     return SolverRun(status, bound, time.perf_counter() - began, solver)
@@ -75,8 +85,13 @@ def _run_highs(
     node_limit: int | None = None,
     progress: Progress | None = None,
     log: bool = False,
+    stop: Stop | None = None,
 ) -> tuple[str, float | None]:
-    """HiGHS through highspy; status from the HiGHS model status, bound from its MIP info."""
+    """HiGHS through highspy; status from the HiGHS model status, bound from its MIP info.
+
+    With ``stop``, HiGHS's interrupt callbacks (MIP, simplex and IPM) ask it between steps; a
+    due stop sets ``user_interrupt`` and HiGHS returns with its incumbent and bound.
+    """
     import highspy
     import numpy as np
 
@@ -86,16 +101,20 @@ def _run_highs(
         """PuLP's HiGHS, handing HiGHS a (partial) starting solution before it runs."""
 
         def callSolver(self, lp: pulp.LpProblem) -> None:
+            highs = lp.solverModel
             if limit is not None:  # the transfer from PuLP counts, and reading back needs time
-                left = max(1.0, 0.9 * limit - (time.perf_counter() - began))
-                lp.solverModel.setOptionValue("time_limit", left)
+                left = max(0.1, 0.95 * limit - (time.perf_counter() - began))
+                highs.setOptionValue("time_limit", left)
+            if stop is not None:
+                for event in (highs.cbMipInterrupt, highs.cbSimplexInterrupt, highs.cbIpmInterrupt):
+                    event.subscribe(_interrupter(stop))
             if start:
                 index = np.array([var.index for var in start], dtype=np.int32)
                 value = np.array(list(start.values()), dtype=np.float64)
-                lp.solverModel.setSolution(len(index), index, value)
+                highs.setSolution(len(index), index, value)
             if progress is not None:
-                _watch(lp.solverModel, progress, log)
-            lp.solverModel.run()
+                _watch(highs, progress, log)
+            highs.run()
 
         def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[int, int]:
             """PuLP's reading of the values; its status map lacks the statuses of node and
@@ -126,6 +145,16 @@ def _run_highs(
         return "infeasible", None
     bound = -float(info.mip_dual_bound)  # PuLP hands HiGHS the negated (minimised) objective
     return ("feasible" if has_solution else "no_solution"), bound
+
+
+def _interrupter(stop: Stop) -> Callable[[Any], None]:
+    """A highspy callback that interrupts the solve once ``stop`` is due."""
+
+    def check(event: Any) -> None:
+        if stop.due():
+            event.interrupt()
+
+    return check
 
 
 #: Seconds between the solver's bound-and-gap reports.

@@ -22,6 +22,7 @@ from lotting.rules.options import Option
 from lotting.rules.scoring import objective
 from lotting.scenario import Scenario
 from lotting.settings import Settings
+from lotting.stop import Stop
 
 
 @dataclass
@@ -34,18 +35,23 @@ class Work:
     deadline: float
     trials: int = 0
     capped: bool = field(default=False)
+    stop: Stop | None = None
 
     def spent(self) -> bool:
-        """True once the budget is used up (or, as an outer cap, the deadline passed)."""
+        """True once the budget is used up (or, as an outer cap, the deadline passed or the run
+        was asked to stop)."""
         if self.trials >= self.budget:
             return True
-        if time.perf_counter() >= self.deadline:
+        if time.perf_counter() >= self.deadline or (self.stop is not None and self.stop.due()):
             self.capped = True
         return self.capped
 
     def seconds_left(self) -> float:
         """Wall time left under the outer cap (at least a tenth of a second: 0 means none)."""
-        return max(0.1, self.deadline - time.perf_counter())
+        left = self.deadline - time.perf_counter()
+        if self.stop is not None and self.stop.left() is not None:
+            left = min(left, self.stop.left() or 0.0)
+        return max(0.1, left)
 
 
 def greedy_start(
@@ -55,6 +61,7 @@ def greedy_start(
     seconds: float = 60.0,
     solver: str | None = None,
     settings: Settings | None = None,
+    stop: Stop | None = None,
 ) -> tuple[list[int], list[list[int]]] | None:
     """Chosen candidates and plain lots (block lists) forming a feasible division, or None.
 
@@ -68,10 +75,11 @@ def greedy_start(
 
     The work is counted in candidate lots judged (``settings.start_trials`` in all, a third of
     them for the first polish) and packing-MIP nodes, so the start is the same on any machine;
-    ``seconds`` only caps it from outside.
+    ``seconds`` and ``stop`` only cap it from outside (it then returns the best division so far,
+    at least the plain one).
     """
     settings = settings or Settings()
-    work = Work(settings.start_trials, time.perf_counter() + seconds)
+    work = Work(settings.start_trials, time.perf_counter() + seconds, stop=stop)
     greedy = _Greedy(judge, blocks, candidates, settings, work)
     plain = greedy.plain_lots(greedy.everything)
     if plain is None or len(plain) > judge.scenario.max_lots:
@@ -174,14 +182,16 @@ class _Greedy:
         most = self.scenario.max_lots - len(state.plain)
         pool = heapq.nlargest(settings.packing_pool, self.pool, key=self.worth)  # largest first
         relaxed, z = _packing(self.scenario, self.candidates, sorted(pool), most, pulp.LpContinuous)
-        if run(relaxed, solver, work.seconds_left()).status != "optimal":
+        if run(relaxed, solver, work.seconds_left(), stop=work.stop).status != "optimal":
             return None
         near = sorted(z, key=lambda c: (-(z[c].value() or 0.0), abs(z[c].dj or 0.0), c))
         keep = sorted({*state.chosen, *near[: settings.packing_columns]})
         problem, z = _packing(self.scenario, self.candidates, keep, most)
         start = {var: float(c in state.chosen) for c, var in z.items()}
         nodes = settings.packing_nodes
-        found = run(problem, solver, work.seconds_left(), start, node_limit=nodes).status
+        found = run(
+            problem, solver, work.seconds_left(), start, node_limit=nodes, stop=work.stop
+        ).status
         if found not in ("optimal", "feasible"):
             return None
         chosen = [c for c, var in z.items() if (var.value() or 0.0) > 0.5]

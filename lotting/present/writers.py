@@ -62,7 +62,7 @@ def write_evaluation(
         "evaluation.csv": lambda p: write_csv(table, p),
         "evaluation.json": lambda p: p.write_text(document + "\n", encoding="utf-8"),
     }
-    return write_folder(out, files, inputs)
+    return write_folder(out, files, inputs, command="evaluate")
 
 
 def frontier_document(scenario: Scenario, case: Case | None = None) -> dict[str, Any]:
@@ -94,13 +94,13 @@ def write_frontier(
         "frontier.json": lambda p: p.write_text(text, encoding="utf-8"),
         "frontier.png": lambda p: save_figure(plot_frontier(table, currency=currency), p),
     }
-    return write_folder(out, files, inputs)
+    return write_folder(out, files, inputs, command="frontier")
 
 
 def write_partners(case: Case, out: Path, inputs: tuple[Path, ...] = ()) -> Path:
     """The check output: partners.png, the partner graph."""
     files: dict[str, Writer] = {"partners.png": lambda p: save_figure(plot_partners(case), p)}
-    return write_folder(out, files, inputs)
+    return write_folder(out, files, inputs, command="check")
 
 
 def write_sweep(
@@ -126,4 +126,4 @@ def write_sweep(
         "sweep.png": lambda p: save_figure(sweep_figure(table, varying(table)).axes[0], p),
         "scenarios": scenarios,
     }
-    return write_folder(out, files, inputs)
+    return write_folder(out, files, inputs, command="sweep")
