@@ -52,6 +52,24 @@ def stoppable(seconds: float | None = None) -> Iterator[Stop]:
             signal.signal(s, old)
 
 
+@contextlib.contextmanager
+def cancellable() -> Iterator[list[str]]:
+    """For work that stops by KeyboardInterrupt (tasks on dask workers, which are cancelled):
+    SIGINT and SIGTERM raise it while the block runs; the list yielded gets the reason."""
+    got: list[str] = []
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        got.append("terminated" if signum == signal.SIGTERM else "interrupted")
+        raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, handle) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield got
+    finally:
+        for s, old in previous.items():
+            signal.signal(s, old)
+
+
 def exit_code(reason: str | None) -> int | None:
     """The exit status for a stop request's reason (None when the run was not stopped)."""
     return EXIT_CODES.get(reason or "")

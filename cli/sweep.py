@@ -18,7 +18,7 @@ from lotting.present.writers import write_sweep
 from lotting.sweep import grid as grid_table
 from lotting.sweep import read_scenarios, sweep_plans, varying
 
-EXIT_INTERRUPTED = 130
+from .signals import EXIT_INTERRUPTED, cancellable, exit_code
 
 
 def execution_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -86,7 +86,7 @@ def run_sweep(
     if not quiet:
         click.echo(f"Solving {len(table)} scenarios on {where} ({limit})", err=True)
     try:
-        with progress_bar(len(table), "scenario", quiet) as progress:
+        with cancellable() as got, progress_bar(len(table), "scenario", quiet) as progress:
             result, plans = sweep_plans(
                 case,
                 table,
@@ -98,8 +98,11 @@ def run_sweep(
                 progress=progress,
             )
     except KeyboardInterrupt:
-        click.echo("Interrupted: the solves were cancelled and nothing was written.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        reason = got[0] if got else "interrupted"
+        click.echo(
+            f"{reason.capitalize()}: the solves were cancelled and nothing was written.", err=True
+        )
+        sys.exit(exit_code(reason) or EXIT_INTERRUPTED)
     folder = write_sweep(result, plans, out, inputs, timings)
     click.echo(format_sweep(result))
     solved = len(plans)

@@ -139,7 +139,11 @@ def test_write_sweep_replaces_the_scenarios_folder_whole(tiny, tmp_path):
     names = sorted(p.name for p in (out / "scenarios").iterdir())
     assert names == ["max_lots=2", "max_lots=3"]
     assert (out / "scenarios" / "max_lots=2" / "plan.json").is_file()
-    assert sorted(p.name for p in out.iterdir()) == ["scenarios", "sweep.csv", "sweep.png"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "scenarios",
+        "sweep.csv",
+        "sweep.png",
+    ]
     written = pd.read_csv(out / "sweep.csv")
     assert list(written.columns) == COLUMNS and written["seconds"].isna().all()
     second, plans = sweep_plans(tiny, grid("lot_cost=1,2"), workers=1)
