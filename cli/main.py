@@ -22,7 +22,13 @@ from lotting.errors import InfeasibleError, InputError, LottingError, NoSolution
 from lotting.inputs.division import read_assignment
 from lotting.plan import compare
 from lotting.present.market_check import market_report
-from lotting.present.writers import write_evaluation, write_frontier, write_partners
+from lotting.present.writers import (
+    alternatives_table,
+    write_alternatives,
+    write_evaluation,
+    write_frontier,
+    write_partners,
+)
 from lotting.scenario import option_name
 
 EXIT_INFEASIBLE = 1
@@ -86,7 +92,8 @@ def scenario_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for f in reversed(dataclasses.fields(Scenario)):
         flag, help_text = option_name(f.name), f.metadata["help"]
         if f.type == "bool":
-            option = click.option(flag, f.name, is_flag=True, help=f.metadata["off"])
+            switch = f.metadata["off"] if f.default is True else help_text
+            option = click.option(flag, f.name, is_flag=True, help=switch)
         elif f.type.startswith("tuple"):
             default = ",".join(f.default)
             option = click.option(flag, default=default, show_default=True, help=help_text)
@@ -104,7 +111,7 @@ def make_scenario(kwargs: dict[str, Any]) -> Scenario:
     values: dict[str, Any] = {}
     for f in dataclasses.fields(Scenario):
         value = kwargs.pop(f.name)
-        values[f.name] = not value if f.type == "bool" else value
+        values[f.name] = not value if f.type == "bool" and f.default is True else value
     return Scenario(**values)
 
 
@@ -125,15 +132,27 @@ def default_out(contract: Path) -> Path:
 
 def format_lots(plan: Plan, breaches: bool = False) -> str:
     """The printed table of lots (with each lot's breaches when asked)."""
-    columns = ["lot", "value", "n_units", "bidders", "target_holders", "areas"]
+    columns = ["lot", "value", "n_units", "bidders", "robust_bidders", "target_holders", "areas"]
     table = plan.evaluation.lots[columns + (["breaches"] if breaches else [])].copy()
     table["value"] = table["value"].map(lambda v: f"{v:,.0f}")
     table["target_holders"] = table["target_holders"].str.replace(";", ", ")
     table["areas"] = table["areas"].map(lambda a: _shorten(a.replace(";", ", "), 48))
-    table.columns = ["lot", "value/yr", "units", "bidders", "target holders", "areas"] + (
+    if plan.evaluation.lots["reserved"].any():
+        table["lot"] = [
+            f"{n}R" if r else str(n)
+            for n, r in zip(table["lot"], plan.evaluation.lots["reserved"], strict=True)
+        ]
+    table.columns = ["lot", "value/yr", "units", "bidders", "robust", "target holders", "areas"] + (
         ["breaches"] if breaches else []
     )
     return table.to_string(index=False)
+
+
+def format_alternatives(plans: list[Plan]) -> str:
+    """The ranked divisions in a few columns."""
+    table = alternatives_table(plans)[["rank", "objective", "status", "n_lots", "reach", "moved"]]
+    table["objective"] = table["objective"].map(lambda v: f"{v:,.0f}")
+    return "\nAlternatives:\n" + table.to_string(index=False)
 
 
 def _shorten(text: str, width: int) -> str:
@@ -209,6 +228,13 @@ def prepare(contract: Path, kwargs: dict[str, Any]) -> tuple[Case, Scenario]:
     is_flag=True,
     help="record solver seconds in plan.json (outputs then differ run to run)",
 )
+@click.option(
+    "--alternatives",
+    type=int,
+    default=1,
+    show_default=True,
+    help="the K best divisions, distinct as partitions (alternatives.csv, alternatives/<rank>/)",
+)
 @handle_errors
 def split(
     contract: Path,
@@ -217,20 +243,37 @@ def split(
     work_limit: int | None,
     solver: str,
     timings: bool,
+    alternatives: int,
     **kwargs: Any,
 ) -> None:
     """Find the best division of CONTRACT into lots; write the plan, tables and chart."""
+    if alternatives < 1:
+        raise ScenarioError(
+            f"--alternatives must be a whole number ≥ 1 (the divisions to return); "
+            f"got {alternatives}."
+        )
     case, scenario = prepare(contract, kwargs)
-    plan = solve(
-        case, scenario, time_limit=time_limit or None, solver=solver, work_limit=work_limit
+    plans = solve(
+        case,
+        scenario,
+        time_limit=time_limit or None,
+        solver=solver,
+        work_limit=work_limit,
+        alternatives=alternatives,
     )
-    folder = plan.to_folder(out or default_out(contract), tuple(case.files.values()), timings)
+    plan = plans[0]
+    inputs = tuple(case.files.values())
+    folder = plan.to_folder(out or default_out(contract), inputs, timings)
     click.echo(format_lots(plan))
     click.echo()
     click.echo(format_summary(plan))
     written = "assignment.csv, lots.csv, plan.json, lots.png" + (
         ", map.png" if plan.boundaries else ""
     )
+    if alternatives > 1:
+        write_alternatives(plans, folder, inputs, timings)
+        click.echo(format_alternatives(plans))
+        written += f", alternatives.csv and alternatives/2..{len(plans)}/"
     click.echo(f"Wrote {folder}/: {written}")
 
 

@@ -6,25 +6,53 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, overload
 
 import networkx as nx
 import pandas as pd
 
-from lotting.errors import InfeasibleError, LottingError, NoSolutionError
+from lotting.errors import InfeasibleError, LottingError, NoSolutionError, ScenarioError
 from lotting.inputs.case import Case
 from lotting.mip.candidates import Candidate, listed_candidates
-from lotting.mip.diagnose import infeasibility_reasons
+from lotting.mip.diagnose import infeasibility_reasons, rule_reasons
 from lotting.mip.model import build_model
 from lotting.mip.solver import run
 from lotting.mip.warmstart import greedy_start
 from lotting.plan import Plan
 from lotting.rules.blocks import Block, make_blocks
 from lotting.rules.lots import LotJudge
-from lotting.rules.options import build_options
+from lotting.rules.options import Option, build_options
 from lotting.rules.scoring import evaluate_division, evaluate_lots
 from lotting.scenario import Scenario
 from lotting.settings import Settings
+
+
+@overload
+def solve(
+    case: Case,
+    scenario: Scenario | None = None,
+    time_limit: float | None = 60,
+    solver: str = "highs",
+    enumerate_lots: bool = True,
+    exact_lots: int | None = None,
+    work_limit: int | None = None,
+    settings: Settings | None = None,
+    alternatives: None = None,
+) -> Plan: ...
+
+
+@overload
+def solve(
+    case: Case,
+    scenario: Scenario | None = None,
+    time_limit: float | None = 60,
+    solver: str = "highs",
+    enumerate_lots: bool = True,
+    exact_lots: int | None = None,
+    work_limit: int | None = None,
+    settings: Settings | None = None,
+    alternatives: int = 1,
+) -> list[Plan]: ...
 
 
 def solve(
@@ -36,7 +64,8 @@ def solve(
     exact_lots: int | None = None,
     work_limit: int | None = None,
     settings: Settings | None = None,
-) -> Plan:
+    alternatives: int | None = None,
+) -> Plan | list[Plan]:
     """Find the best division of the contract for the scenario.
 
     Raises InfeasibleError with the reasons when no division can exist, and NoSolutionError when
@@ -46,17 +75,27 @@ def solve(
     ``exact_lots`` asks for the best division with exactly that many lots (at most max_lots).
     ``work_limit`` stops the solver after that many branch-and-bound nodes: a budget that gives
     the same plan on any machine (the time limit still caps it from outside). ``settings`` tune
-    how, never what, is computed (:class:`lotting.settings.Settings`).
+    how, never what, is computed (:class:`lotting.settings.Settings`). ``alternatives`` K asks
+    for the K best divisions, distinct as partitions of the units, as a ranked list of plans
+    (fewer when fewer divisions are feasible); each later one is the best division other than
+    those before it (a no-good cut on each), with its own status and gap.
 
     >>> plan = solve(load_case("data/example/contract.csv"), Scenario(max_lots=8))
     >>> plan.metrics["n_lots"] <= 8
     True
     """
+    if alternatives is not None and (
+        isinstance(alternatives, bool) or not isinstance(alternatives, int) or alternatives < 1
+    ):
+        raise ScenarioError(
+            f"alternatives (--alternatives) must be a whole number ≥ 1; got {alternatives!r}."
+        )
     scenario = scenario or Scenario()
     settings = settings or Settings()
     began = time.perf_counter()
     options = build_options(case, scenario)
     blocks = make_blocks(case)
+    judge = LotJudge(case, scenario, options)
     reasons = infeasibility_reasons(case, scenario, options, blocks)
     if exact_lots is not None:
         reasons += _lot_count_reasons(case, scenario, blocks, exact_lots)
@@ -64,65 +103,129 @@ def solve(
         raise InfeasibleError(reasons)
     listed: list[Candidate] = []
     credited: list[int] | None = None
-    if enumerate_lots:
-        listed, credited = listed_candidates(case, scenario, options, blocks, settings)
+    if enumerate_lots or scenario.max_reserved > 0:
+        listed, too_many = listed_candidates(case, scenario, options, blocks, settings)
+        # a reserve-kind option with too many lots to list: reserved lots are only a sample
+        sampled = scenario.max_reserved > 0 and any(o in judge.reservable for o in too_many)
+        if enumerate_lots:
+            credited = too_many
+        else:
+            listed = [c for c in listed if c.reserved]
+    else:
+        sampled = False
     aggregate = len(blocks) > settings.aggregate_from
-    model = build_model(
-        scenario, options, blocks, case.adjacency, listed, credited, exact_lots, aggregate
-    )
-    judge = LotJudge(case, scenario, options)
     start = None
     if exact_lots is None:
         cap = settings.start_share * time_limit if time_limit else math.inf
-        start = greedy_start(judge, blocks, listed, cap, solver, settings)
-    remaining = time_limit and max(1.0, time_limit - (time.perf_counter() - began))
-    presolve = model.stats["variables"] <= settings.presolve_up_to
-    result = run(
-        model.problem,
-        solver,
-        remaining,
-        model.start(*start) if start else None,
-        presolve,
-        node_limit=work_limit,
-    )
-    if result.status == "infeasible":
-        raise InfeasibleError([_generic_reason(case, scenario, exact_lots)])
-    division = model.division() if result.status != "no_solution" else None
-    evaluation = None
-    if division is not None:
-        evaluation = evaluate_lots(case, scenario, division, options)
-        if evaluation.breaches:
-            raise LottingError(
-                "internal error: the solver's division breaks the scenario's rules "
-                f"({'; '.join(evaluation.breaches)}); please report this with the input files."
-            )
-    if start is not None and result.status != "optimal":
-        # Stopped early: the solver may not have kept the start; never return less than it.
-        greedy = evaluate_lots(case, scenario, _start_division(start, listed, blocks), options)
-        if evaluation is None or (
-            greedy.metrics["objective"] > evaluation.metrics["objective"] and greedy.feasible
+        plain = [c for c, candidate in enumerate(listed) if not candidate.reserved]
+        found = greedy_start(judge, blocks, [listed[c] for c in plain], cap, solver, settings)
+        if found is not None:  # the start reserves no lot: always within max_reserved
+            start = ([plain[c] for c in found[0]], found[1])
+        if start is not None and _start_breaks_rules(
+            case, scenario, start, listed, blocks, options
         ):
-            evaluation = greedy
-            result = replace(result, status="feasible")
-    if evaluation is None:
-        raise NoSolutionError(time.perf_counter() - began)
-    objective = float(evaluation.metrics["objective"])
-    if result.status == "optimal":
-        gap: float | None = 0.0
-    elif result.bound is None or not math.isfinite(result.bound):
-        gap = None  # the solver proved no bound before it stopped
-    else:
-        gap = max(0.0, result.bound - objective) / max(abs(objective), 1.0)
-    return Plan(
-        status=result.status,
-        gap=gap,
-        evaluation=evaluation,
-        scenario=scenario,
-        solver=result.name,
-        seconds=time.perf_counter() - began,
-        model_stats=model.stats,
-        boundaries=case.boundaries,
-    )
+            start = None  # a start the award cap forbids must not be handed over as feasible
+    block_of = {u: b for b, block in enumerate(blocks) for u in block.units}
+    plans: list[Plan] = []
+    cuts: list[list[tuple[int, ...]]] = []
+    for rank in range(alternatives or 1):
+        left = (alternatives or 1) - rank
+        model = build_model(
+            scenario,
+            options,
+            blocks,
+            case.adjacency,
+            listed,
+            credited,
+            exact_lots,
+            aggregate,
+            reduced=judge.reduced,
+            no_good=cuts,
+        )
+        remaining = time_limit and max(1.0, (time_limit - (time.perf_counter() - began)) / left)
+        presolve = model.stats["variables"] <= settings.presolve_up_to
+        result = run(
+            model.problem,
+            solver,
+            remaining,
+            model.start(*start) if start and rank == 0 else None,
+            presolve,
+            node_limit=work_limit,
+        )
+        if result.status == "infeasible":
+            if rank > 0:
+                break  # fewer feasible divisions than alternatives asked for
+            raise InfeasibleError(
+                [
+                    *rule_reasons(case, scenario, judge, blocks),
+                    _generic_reason(case, scenario, exact_lots),
+                ]
+            )
+        division = model.division() if result.status != "no_solution" else None
+        evaluation = None
+        if division is not None:
+            evaluation = evaluate_lots(case, scenario, division, options, reserved=model.reserved())
+            if evaluation.breaches:
+                raise LottingError(
+                    "internal error: the solver's division breaks the scenario's rules "
+                    f"({'; '.join(evaluation.breaches)}); please report this with the input "
+                    "files."
+                )
+        if rank == 0 and start is not None and result.status != "optimal":
+            # Stopped early: the solver may not have kept the start; never return less than it.
+            greedy = evaluate_lots(case, scenario, _start_division(start, listed, blocks), options)
+            if evaluation is None or (
+                greedy.metrics["objective"] > evaluation.metrics["objective"] and greedy.feasible
+            ):
+                evaluation = greedy
+                result = replace(result, status="feasible")
+        if evaluation is None:
+            if rank > 0:
+                break
+            raise NoSolutionError(time.perf_counter() - began)
+        status = result.status
+        if sampled or (plans and plans[-1].status != "optimal"):
+            status = "feasible"  # not proven: a sample of reserved lots, or an earlier rank
+        objective = float(evaluation.metrics["objective"])
+        gap: float | None
+        if status == "optimal":
+            gap = 0.0
+        elif sampled or result.bound is None or not math.isfinite(result.bound):
+            gap = None  # no valid bound is known
+        else:
+            gap = max(0.0, result.bound - objective) / max(abs(objective), 1.0)
+        plans.append(
+            Plan(
+                status=status,
+                gap=gap,
+                evaluation=evaluation,
+                scenario=scenario,
+                solver=result.name,
+                seconds=time.perf_counter() - began,
+                model_stats=model.stats,
+                boundaries=case.boundaries,
+            )
+        )
+        groups = evaluation.assignment.groupby("lot").indices
+        cuts.append(
+            [tuple(sorted({block_of[int(u)] for u in rows})) for _, rows in sorted(groups.items())]
+        )
+    return plans if alternatives is not None else plans[0]
+
+
+def _start_breaks_rules(
+    case: Case,
+    scenario: Scenario,
+    start: tuple[list[int], list[list[int]]],
+    listed: list[Candidate],
+    blocks: list[Block],
+    options: list[Option],
+) -> bool:
+    """True when the greedy start breaks a rule the greedy does not know (the award cap)."""
+    if not scenario.has_rules:
+        return False
+    division = _start_division(start, listed, blocks)
+    return bool(evaluate_lots(case, scenario, division, options).breaches)
 
 
 def evaluate(

@@ -22,7 +22,16 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-METRICS = ("n_lots", "reach", "open_value", "sub_reach", "total_value", "fewest_bidders")
+METRICS = (
+    "n_lots",
+    "reach",
+    "open_value",
+    "sub_reach",
+    "total_value",
+    "fewest_bidders",
+    "reserved_value",
+    "fewest_robust_bidders",
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,8 @@ class Plan:
 
     @property
     def metrics(self) -> dict[str, Any]:
-        """n_lots, reach, open_value, sub_reach, total_value, fewest_bidders."""
+        """n_lots, reach, open_value, sub_reach, total_value, fewest_bidders, reserved_value,
+        fewest_robust_bidders."""
         return {k: self.evaluation.metrics[k] for k in METRICS}
 
     @property
@@ -80,13 +90,20 @@ class Plan:
                 "units": row.units.split(";"),
                 "value": float(row.value),
                 "bidders": int(row.bidders),
+                "robust_bidders": int(row.robust_bidders),
+                "weakest_supplier": str(row.weakest_supplier),
+                "reserved": bool(row.reserved),
                 "target_holders": _split(row.target_holders),
                 "options": _split(row.options),
             }
             for row in self.evaluation.lots.itertuples()
         ]
         metrics = {k: _plain(v) for k, v in self.metrics.items()}
+        extra: dict[str, Any] = {}
+        if self.scenario.max_awards is not None:
+            extra["award"] = {str(lot): o for lot, o in sorted(self.evaluation.award.items())}
         return {
+            **extra,
             "status": self.status,
             "objective": self.objective,
             "gap": self.gap,

@@ -39,12 +39,17 @@ def test_plan_json_schema(case):
         "sub_reach",
         "total_value",
         "fewest_bidders",
+        "reserved_value",
+        "fewest_robust_bidders",
     }
     assert doc["lots"][0] == {
         "lot": 1,
         "units": ["U1"],
         "value": 100.0,
         "bidders": 3,
+        "robust_bidders": 2,
+        "weakest_supplier": "L1",
+        "reserved": False,
         "target_holders": ["X"],
         "options": ["L1", "L2", "X"],
     }
