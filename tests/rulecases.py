@@ -70,3 +70,33 @@ def binding_fraction(
         elif abs(with_rule - best_without) > 1e-6:
             binds += 1
     return binds, len(list(seeds))
+
+
+def award_case(seed: int, tmp_path):
+    """A market where one large supplier covers everything, maybe an SME some areas, and two
+    user-led ones cover pieces, with lots bounded in value: the division needs several lots and
+    few suppliers can win them, so a cap binds often."""
+    from cases import make_case
+
+    rng = random.Random(seed)
+    areas = ["a1", "a2", "a3", "a4", "a5"][: rng.choice([4, 5])]
+    services = ["s"]
+    contract = [
+        (f"U{k}", s, a, float(rng.randint(5, 15) * 10))
+        for k, (s, a) in enumerate((s, a) for s in services for a in areas)
+    ]
+    total = sum(r[3] for r in contract)
+    suppliers = [("big1", "large", total, "*", "*")]
+    if rng.random() < 0.5:
+        here = ";".join(sorted(rng.sample(areas, 3)))
+        suppliers.append(("mid", "sme", total, "s", here))
+    for k in range(2):
+        here = ";".join(sorted(rng.sample(areas, rng.randint(1, 2))))
+        suppliers.append((f"ulo{k}", "user_led", rng.randint(100, 250), "s", here))
+    partners = [("ulo0", "ulo1", "consortium")] if rng.random() < 0.5 else None
+    case = make_case(tmp_path / f"award{seed}", contract, suppliers, partners)
+    # lots of at most a third of the contract or so: several lots, few suppliers to win them
+    scenario = Scenario(
+        lot_cost=1_000.0, min_bidders=1, max_lots=6, max_lot_value=total * rng.uniform(0.3, 0.5)
+    )
+    return case, scenario
