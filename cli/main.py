@@ -19,7 +19,7 @@ import pandas as pd
 
 from lotting import Case, Plan, Scenario, evaluate, frontier, load_case, solve
 from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
-from lotting.inputs.division import read_assignment
+from lotting.inputs.division import read_assignment, read_reserved
 from lotting.plan import compare
 from lotting.present.market_check import market_report
 from lotting.present.writers import (
@@ -337,7 +337,9 @@ def evaluate_command(
 ) -> None:
     """Score an existing division of CONTRACT (--lots) and compare it with the optimum."""
     case, scenario = prepare(contract, kwargs)
-    given = evaluate(case, scenario, read_assignment(lots_file, case))
+    given = evaluate(
+        case, scenario, read_assignment(lots_file, case), read_reserved(lots_file, case)
+    )
     optimum = None
     if not no_optimise:
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import Any, overload
 
@@ -229,9 +229,13 @@ def _start_breaks_rules(
 
 
 def evaluate(
-    case: Case, scenario: Scenario | None, assignment: Mapping[str, Any] | pd.Series
+    case: Case,
+    scenario: Scenario | None,
+    assignment: Mapping[str, Any] | pd.Series,
+    reserved: Collection[Any] = (),
 ) -> Plan:
-    """Score a division the commissioner already has (unit → lot label) with the same figures.
+    """Score a division the commissioner already has (unit → lot label) with the same figures;
+    ``reserved`` names the lots reserved for the reserve kinds.
 
     The plan's status is "feasible" when the division keeps every rule of the scenario and
     "infeasible" otherwise; ``plan.evaluation.breaches`` lists every rule it breaks.
@@ -241,7 +245,8 @@ def evaluate(
     14
     """
     scenario = scenario or Scenario()
-    evaluation = evaluate_division(case, scenario, assignment, build_options(case, scenario))
+    options = build_options(case, scenario)
+    evaluation = evaluate_division(case, scenario, assignment, options, reserved)
     status = "feasible" if evaluation.feasible else "infeasible"
     return Plan(
         status, None, evaluation, scenario, solver="none", seconds=0.0, boundaries=case.boundaries

@@ -4,9 +4,9 @@ different partition of the units."""
 from __future__ import annotations
 
 import pytest
-from brute import ranked_divisions
 from rulecases import rule_case
 
+from brute import ranked_divisions
 from lotting import InfeasibleError, ScenarioError, solve
 
 SEEDS = range(8)

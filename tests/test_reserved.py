@@ -3,9 +3,9 @@ every division and every choice of up to max_reserved lots, on cases where reser
 
 from __future__ import annotations
 
-from cases import make_case
 from rulecases import binding_fraction
 
+from cases import make_case
 from lotting import Scenario, solve
 from lotting.rules.scoring import evaluate_division
 

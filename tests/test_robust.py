@@ -3,9 +3,9 @@ exhaustive enumeration on seeded cases where it binds."""
 
 from __future__ import annotations
 
-from cases import make_case
 from rulecases import binding_fraction
 
+from cases import make_case
 from lotting import Scenario
 from lotting.rules.scoring import evaluate_division
 from lotting.settings import Settings
