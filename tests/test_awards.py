@@ -63,3 +63,27 @@ def test_evaluation_gives_the_witness_or_the_blockers(tmp_path):
         "not awardable with max_awards 1: lots 1, 2 cannot all be won at once without only "
         "winning more than 1 lot(s)"
     ]
+
+
+def test_named_case_award_cap():
+    """tests/data/award-cap (its README gives the computation): 7,005 with a cap of 2, and
+    with a cap of 1 infeasible, naming the units only ingeus can hold."""
+    from pathlib import Path
+
+    import pytest
+
+    from lotting import InfeasibleError, load_case, solve
+
+    case = load_case(Path(__file__).parent / "data" / "award-cap" / "contract.csv")
+    scenario = Scenario(min_bidders=1, max_lot_value=150, lot_cost=1000)
+    plan = solve(case, scenario.replace(max_awards=2), time_limit=None)
+    assert plan.status == "optimal" and plan.objective == pytest.approx(7005)
+    assert plan.evaluation.award == {1: "ingeus", 2: "ingeus", 3: "fife-ulo"}
+    assert plan.lots["robust_bidders"].tolist() == [0, 0, 1]
+    assert plan.lots["weakest_supplier"].tolist() == ["ingeus", "ingeus", "fife-ulo"]  # a tie
+    with pytest.raises(InfeasibleError) as err:
+        solve(case, scenario.replace(max_awards=1), time_limit=None)
+    assert (
+        "With --max-awards 1, the 2 unit(s) of Highland and Moray can only be held by ingeus"
+        in str(err.value)
+    )

@@ -202,7 +202,12 @@ def build_model(
     if scenario.robust:
         if reduced is None:
             raise ValueError("a robust model needs the reduced options")
-        extra = [key for key in sorted(reduced)]
+        involved: dict[str, int] = {}
+        for option in options:
+            for supplier in {*option.holders, *option.chain}:
+                involved[supplier] = involved.get(supplier, 0) + 1
+        # a supplier in one option alone needs no virtual option (see define_robust)
+        extra = [key for key in sorted(reduced) if involved[key[1]] >= 2]
         virtual = {real + k: key for k, key in enumerate(extra)}
         options = [*options, *(reduced[key] for key in extra)]
     can = holdable(options, blocks)
@@ -571,10 +576,13 @@ def define_reserved(
 def define_robust(m: ModelBuilder, context: Context, family: Family) -> None:
     """Robust competition on compact lots: whichever supplier s withdraws, an open lot keeps
     min_bidders options: those not involving s, and leads whose chain held s judged without it
-    (the virtual option o∖s, with its own eligibility rows):
+    (the virtual option o∖s, with its own eligibility rows). A withdrawal costs a lot at least
+    one option whenever it has one (its holder's), so one row asks for min_bidders + 1 options,
+    and a supplier involved in one option alone needs no row of its own:
 
+        Σ_o e_{o,l} ≥ (min_bidders + 1) · y_l   ∀ l
         Σ_{o: s ∉ holders(o) ∪ chain(o)} e_{o,l} + Σ_{o: s ∈ chain(o)} e_{o∖s,l}
-            ≥ min_bidders · y_l   ∀ l, s
+            ≥ min_bidders · y_l   ∀ l, s involved in two or more options
     """
     need = context.scenario.min_bidders
     if need <= 0:
@@ -583,11 +591,15 @@ def define_robust(m: ModelBuilder, context: Context, family: Family) -> None:
     for lot, y in family.y.items():
         here = {o: eo for (o, at), eo in family.e.items() if at == lot}
         real = [o for o in here if o not in context.virtual]
+        m.add(_total(here[o] for o in real) >= (need + 1) * y)
         standing = {context.virtual[v]: v for v in here if v in context.virtual}
-        involved = sorted({s for o in real for s in (*options[o].holders, *options[o].chain)})
-        for s in involved:
-            kept = [here[o] for o in real if s not in options[o].holders + options[o].chain]
-            kept += [here[standing[o, s]] for o in real if (o, s) in standing]
+        involved: dict[str, int] = {}
+        for o in real:
+            for supplier in {*options[o].holders, *options[o].chain}:
+                involved[supplier] = involved.get(supplier, 0) + 1
+        for supplier in sorted(s for s, count in involved.items() if count >= 2):
+            kept = [here[o] for o in real if supplier not in options[o].holders + options[o].chain]
+            kept += [here[standing[o, supplier]] for o in real if (o, supplier) in standing]
             m.add(_total(kept) >= need * y)
 
 
