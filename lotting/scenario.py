@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from lotting.errors import ScenarioError
+from lotting.errors import ScenarioError, did_you_mean
 
 KINDS = ("user_led", "vcse", "sme", "large")
 #: Parameters stored as floats and as whole numbers, so 5000 and 5000.0 give the same plan.json.
@@ -21,8 +21,6 @@ FLOATS = (
     "max_lot_value",
     "reserve_rate",
 )
-#: The award rules' fields, whose errors also name the CLI option.
-RULE_FIELDS = ("max_awards", "max_reserved", "reserve_kinds", "reserve_rate", "robust")
 INTEGERS = ("min_bidders", "max_lots", "max_consortium", "max_reserved")
 
 
@@ -66,6 +64,7 @@ class Scenario:
     robust: bool = _param(
         False, "every lot keeps min_bidders bidders whichever one supplier withdraws"
     )
+    currency: str = _param("GBP", "currency of every value, shown beside money (e.g. GBP, EUR)")
 
     def __post_init__(self) -> None:
         kinds = self.target_kinds
@@ -101,19 +100,30 @@ class Scenario:
                 _require(name, value, lambda v: v >= 0, "a number ≥ 0")
         lo, hi = self.min_lot_value, self.max_lot_value
         if lo is not None and hi is not None and lo > hi:
-            raise ScenarioError(f"min_lot_value ({lo:g}) is larger than max_lot_value ({hi:g}).")
+            raise ScenarioError(
+                f"min_lot_value ({lo:g}) is larger than max_lot_value ({hi:g}).", "min_lot_value"
+            )
         unknown = [k for k in self.target_kinds if k not in KINDS]
         if unknown:
+            hints = "".join(did_you_mean(k, KINDS) for k in unknown)
             raise ScenarioError(
                 f"target_kinds has unknown kind(s) {', '.join(unknown)}; "
-                f"expected some of {', '.join(KINDS)}."
+                f"expected some of {', '.join(KINDS)}.{hints}",
+                "target_kinds",
             )
         if not self.target_kinds:
-            raise ScenarioError(f"target_kinds is empty; expected some of {', '.join(KINDS)}.")
+            raise ScenarioError(
+                f"target_kinds is empty; expected some of {', '.join(KINDS)}.", "target_kinds"
+            )
+        currency = self.currency
+        if not isinstance(currency, str) or not currency.strip() or " " in currency.strip():
+            raise ScenarioError(
+                f"currency must be a short code such as GBP; got {currency!r}.", "currency"
+            )
         self._check_rules()
 
     def _check_rules(self) -> None:
-        """The award rules' parameters, naming the field and its option."""
+        """The award rules' parameters, naming the field at fault."""
         if self.max_awards is not None:
             _require("max_awards", self.max_awards, lambda v: v >= 1, "a whole number ≥ 1", True)
             object.__setattr__(self, "max_awards", int(self.max_awards))
@@ -122,8 +132,9 @@ class Scenario:
         unknown = [k for k in self.reserve_kinds if k not in KINDS]
         if unknown:
             raise ScenarioError(
-                f"reserve_kinds (--reserve-kinds) has unknown kind(s) {', '.join(unknown)}; "
-                f"expected some of {', '.join(KINDS)}."
+                f"reserve_kinds has unknown kind(s) {', '.join(unknown)}; "
+                f"expected some of {', '.join(KINDS)}.",
+                "reserve_kinds",
             )
 
     @property
@@ -143,6 +154,16 @@ class Scenario:
     def replace(self, **changes: Any) -> Scenario:
         """A copy with some parameters changed, checked like the original."""
         return dataclasses.replace(self, **changes)
+
+    def warnings(self) -> list[str]:
+        """Values that are allowed but rarely meant (e.g. lots nobody need bid for)."""
+        out = []
+        if self.min_bidders == 0:
+            out.append(
+                "min_bidders 0 allows lots that no supplier can bid for; "
+                "DESIGN.md's default is 2 (a real competition)."
+            )
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """Every parameter, JSON-ready."""
@@ -167,8 +188,7 @@ def option_name(name: str) -> str:
 def _require(name: str, value: Any, ok: Any, expected: str, integer: bool = False) -> None:
     """Raise a ScenarioError unless ``value`` is a finite number (whole if asked) passing ``ok``."""
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
-    shown = f"{name} ({option_name(name)})" if name in RULE_FIELDS else name
     if not is_number or not math.isfinite(value) or (integer and int(value) != value):
-        raise ScenarioError(f"{shown} must be {expected}; got {value!r}.")
+        raise ScenarioError(f"{name} must be {expected}; got {value!r}.", name)
     if not ok(value):
-        raise ScenarioError(f"{shown} must be {expected}; got {value!r}.")
+        raise ScenarioError(f"{name} must be {expected}; got {value!r}.", name)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from lotting.errors import InputError
 from lotting.inputs.case import Case, read_table
+from lotting.text import cut_list
 
 
 def read_assignment(path: str | Path, case: Case) -> dict[str, str]:
@@ -37,11 +38,11 @@ def read_assignment(path: str | Path, case: Case) -> dict[str, str]:
     missing = [f"'{u}'" for u in case.units if u not in seen]
     problems = []
     if missing:
-        problems.append(f"units missing: {_cut(missing)}")
+        problems.append(f"units missing: {cut_list(missing)}")
     if repeated:
-        problems.append(f"units repeated: {_cut(repeated)}")
+        problems.append(f"units repeated: {cut_list(repeated)}")
     if unknown:
-        problems.append(f"units not in the contract: {_cut(unknown)}")
+        problems.append(f"units not in the contract: {cut_list(unknown)}")
     if problems:
         raise InputError(
             "every unit of the contract must appear exactly once; " + "; ".join(problems) + ".",
@@ -49,12 +50,6 @@ def read_assignment(path: str | Path, case: Case) -> dict[str, str]:
             column="unit",
         )
     return {row["unit"]: row["lot"] for _, row in df.iterrows()}
-
-
-def _cut(items: list[str], most: int = 8) -> str:
-    """A list cut to ``most`` names, saying how many more there are."""
-    extra = len(items) - most
-    return ", ".join(items[:most]) + (f" and {extra} more" if extra > 0 else "")
 
 
 TRUE, FALSE = ("true", "yes", "1"), ("false", "no", "0", "")
