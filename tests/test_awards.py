@@ -87,3 +87,16 @@ def test_named_case_award_cap():
         "With --max-awards 1, the 2 unit(s) of Highland and Moray can only be held by ingeus"
         in str(err.value)
     )
+
+
+def test_frontier_solves_each_lot_count_under_the_cap():
+    """award-cap with --max-awards 1: 1 and 2 lots can be awarded, 3 lots cannot (ingeus
+    would win both {H} and {M})."""
+    from pathlib import Path
+
+    from lotting import frontier, load_case
+
+    case = load_case(Path(__file__).parent / "data" / "award-cap" / "contract.csv")
+    table = frontier(case, Scenario(min_bidders=1, max_awards=1, max_lots=3), time_limit=None)
+    assert table["status"].tolist() == ["optimal", "optimal", "infeasible"]
+    assert table["objective"].iloc[1] == 10_000 + 0.05 * 100 - 2 * 20_000

@@ -213,6 +213,9 @@ def read_table(path: Source, required: tuple[str, ...], role: str = "input") -> 
     except pd.errors.ParserError as err:
         raise InputError(f"cannot be read as CSV ({err}).", file=name) from None
     df.columns = [str(c).strip() for c in df.columns]
+    # an extra column called "line" (e.g. a loaded case's table passed back) would clash with
+    # the line numbers added to every table; extra columns are ignored anyway
+    df = df.drop(columns=["line"], errors="ignore")
     # pandas renames a repeated column ("unit" -> "unit.1"), so look at the header line itself
     first = next(line for line in text.splitlines() if line.strip())
     header = [c.strip() for c in next(csv.reader([first]))]
