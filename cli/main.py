@@ -145,8 +145,6 @@ def make_scenario(kwargs: dict[str, Any]) -> Scenario:
 def load(contract: Path, *files: Path | None, quiet: bool = False) -> Case:
     """Load the case and say on stderr which files were used (unless quiet) and what was
     ignored (always)."""
-    if not quiet:
-        click.echo(f"Reading {contract} and the files beside it...", err=True)
     case = load_case(contract, *files)
     used = ", ".join(f"{role} {path}" for role, path in case.files.items())
     if not quiet:
@@ -343,6 +341,12 @@ def split(
     click.echo(format_lots(plan))
     click.echo()
     click.echo(format_summary(plan))
+    explanation = plan.explain()
+    if explanation:
+        click.echo()
+        click.echo("Who the target suppliers bid with:")
+        for line in explanation:
+            click.echo(textwrap.fill(line, 100, initial_indent="  ", subsequent_indent="    "))
     written = "assignment.csv, lots.csv, plan.json, lots.png" + (
         ", map.png" if plan.boundaries else ""
     )
@@ -398,7 +402,7 @@ def frontier_command(
     folder = write_frontier(
         table, out or default_out(contract), tuple(case.files.values()), scenario, case
     )
-    click.echo(format_frontier(table))
+    click.echo(format_frontier(table, scenario.currency))
     click.echo(f"Wrote {folder}/: frontier.csv, frontier.json, frontier.png")
 
 
@@ -483,11 +487,11 @@ def check_command(contract: Path, out: Path | None, **kwargs: Any) -> None:
         click.echo(f"Wrote {folder}/: partners.png")
 
 
-def format_frontier(table: pd.DataFrame) -> str:
-    """The frontier table for a terminal."""
+def format_frontier(table: pd.DataFrame, currency: str = "GBP") -> str:
+    """The frontier table for a terminal: money with its currency, blanks for no figure."""
     shown = table.copy()
     for column in ("overhead", "open_value", "objective"):
-        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
+        shown[column] = shown[column].map(lambda v: money(v, currency))
     for column in ("reach", "sub_reach"):
         shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
     shown["pareto"] = shown["pareto"].map({True: "yes", False: ""})
