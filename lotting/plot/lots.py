@@ -15,9 +15,6 @@ from lotting.text import fit_list, money
 
 HOLDERS_WIDTH = 48  # characters of target holders' names in a legend line
 
-#: Hatching of reserved lots (limited to the reserve kinds' organisations).
-RESERVED_HATCH = "////"
-
 
 def plot_lots(
     evaluation: Evaluation,
@@ -28,12 +25,10 @@ def plot_lots(
 ) -> Axes:
     """Areas (rows) × service lines (columns), each unit coloured by its lot and labelled with it.
 
-    The legend gives each lot's value (in ``currency``), bidders, target holders (by name
-    when ``names`` (supplier → name) are given) and robust bidders (those left whichever one
-    supplier withdraws); reserved lots are hatched.
-    Colours are
+    The legend gives each lot's value (in ``currency``), bidders and target holders, by name
+    when ``names`` (supplier → name) are given. Colours are
     :func:`lotting.plot.style.lot_colours` (``boundaries`` make them match map.png's beyond 20
-    lots).
+    lots). Reserved lots are hatched.
 
     >>> ax = plot_lots(solve(case, Scenario()).evaluation)  # doctest: +SKIP
     """
@@ -52,7 +47,7 @@ def plot_lots(
     for unit in units.itertuples():
         x, y = col[unit.service], row[unit.area]
         colour = colours[int(unit.lot)]
-        hatch = RESERVED_HATCH if unit.lot in reserved else None
+        hatch = "////" if unit.lot in reserved else None  # a reserved lot (issue 11)
         ax.add_patch(
             Rectangle((x, y), 1, 1, facecolor=colour, edgecolor="white", linewidth=1.5, hatch=hatch)
         )
@@ -69,14 +64,11 @@ def plot_lots(
     handles = [
         Patch(
             facecolor=colours[int(r.lot)],
-            hatch=RESERVED_HATCH if r.lot in reserved else None,
-            label=_lot_label(r.lot, r.value, r.bidders, r.target_holders, currency, names)
-            + f" · {r.robust_bidders} robust"
-            + (" · reserved" if r.lot in reserved else ""),
+            label=_lot_label(r.lot, r.value, r.bidders, r.target_holders, currency, names),
         )
         for r in lots.itertuples()
     ]
-    side_legend(ax, handles, "Lot · value per year · bidders · target holders · robust bidders")
+    side_legend(ax, handles, "Lot · value per year · bidders · target holders")
     ax.set_title(title(evaluation, currency))
     return ax
 
