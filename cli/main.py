@@ -21,7 +21,7 @@ import pandas as pd
 from lotting import Case, Plan, Scenario, evaluate, frontier, load_case, solve
 from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
 from lotting.inputs.division import read_assignment, read_reserved
-from lotting.plan import compare, money
+from lotting.plan import compare
 from lotting.present.market_check import market_report
 from lotting.present.writers import (
     alternatives_table,
@@ -32,6 +32,7 @@ from lotting.present.writers import (
 )
 from lotting.progress import Event
 from lotting.scenario import option_name
+from lotting.text import money
 
 EXIT_INFEASIBLE = 1
 EXIT_INPUT = 2
