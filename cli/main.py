@@ -31,10 +31,16 @@ from lotting.errors import (
     StoppedError,
 )
 from lotting.files import check_folder
-from lotting.inputs.division import read_assignment
+from lotting.inputs.division import read_assignment, read_reserved
 from lotting.plan import compare
 from lotting.present.market_check import market_report
-from lotting.present.writers import write_evaluation, write_frontier, write_partners
+from lotting.present.writers import (
+    alternatives_table,
+    write_alternatives,
+    write_evaluation,
+    write_frontier,
+    write_partners,
+)
 from lotting.progress import Event
 from lotting.scenario import option_name
 from lotting.stop import Stop
@@ -132,7 +138,8 @@ def scenario_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for f in reversed(dataclasses.fields(Scenario)):
         flag, help_text = option_name(f.name), f.metadata["help"]
         if f.type == "bool":
-            option = click.option(flag, f.name, is_flag=True, help=f.metadata["off"])
+            switch = f.metadata["off"] if f.default is True else help_text
+            option = click.option(flag, f.name, is_flag=True, help=switch)
         elif f.type.startswith("tuple"):
             default = ",".join(f.default)
             option = click.option(flag, default=default, show_default=True, help=help_text)
@@ -150,7 +157,7 @@ def make_scenario(kwargs: dict[str, Any]) -> Scenario:
     values: dict[str, Any] = {}
     for f in dataclasses.fields(Scenario):
         value = kwargs.pop(f.name)
-        values[f.name] = not value if f.type == "bool" else value
+        values[f.name] = not value if f.type == "bool" and f.default is True else value
     scenario = Scenario(**values)
     for warning in scenario.warnings():
         click.echo(f"Warning: {cli_words(warning)}", err=True)
@@ -208,6 +215,13 @@ def format_gap(plan: Plan) -> str:
     if plan.gap is None or plan.gap > 1.0 or plan.bound is None:
         return "no useful bound yet"
     return f"within {100 * plan.gap:.2f}% of optimal (bound {plan.bound:,.0f})"
+
+
+def format_alternatives(plans: list[Plan]) -> str:
+    """The ranked divisions in a few columns."""
+    table = alternatives_table(plans)[["rank", "objective", "status", "n_lots", "reach", "moved"]]
+    table["objective"] = table["objective"].map(lambda v: f"{v:,.0f}")
+    return "\nAlternatives:\n" + text_table(table)
 
 
 def format_summary(plan: Plan) -> str:
@@ -338,6 +352,13 @@ def prepare(contract: Path, kwargs: dict[str, Any]) -> tuple[Case, Scenario]:
     is_flag=True,
     help="record solver seconds in plan.json (outputs then differ run to run)",
 )
+@click.option(
+    "--alternatives",
+    type=int,
+    default=1,
+    show_default=True,
+    help="the K best divisions, distinct as partitions (alternatives.csv, alternatives/<rank>/)",
+)
 @handle_errors
 def split(
     contract: Path,
@@ -346,11 +367,17 @@ def split(
     work_limit: int | None,
     solver: str,
     timings: bool,
+    alternatives: int,
     quiet: bool,
     verbose: bool,
     **kwargs: Any,
 ) -> None:
     """Find the best division of CONTRACT into lots; write the plan, tables and chart."""
+    if alternatives < 1:
+        raise ScenarioError(
+            f"--alternatives must be a whole number ≥ 1 (the divisions to return); "
+            f"got {alternatives}."
+        )
     stop = stop_for(time_limit)
     out = checked_out(contract, out, kwargs, ("assignment.csv", "lots.csv", "plan.json"))
     kwargs["quiet"] = quiet
@@ -359,7 +386,7 @@ def split(
     feedback = Feedback(quiet, verbose)
     limit = f"time limit {time_limit:g} s" if time_limit else "no time limit"
     feedback.say(f"Solving ({limit}; -q for quiet, -v for the solver's log)")
-    plan = solve(
+    plans = solve(
         case,
         scenario,
         time_limit=time_limit or None,
@@ -367,9 +394,12 @@ def split(
         work_limit=work_limit,
         progress=feedback,
         log=verbose,
+        alternatives=alternatives,
         stop=stop,
     )
-    folder = plan.to_folder(out, tuple(case.files.values()), timings)
+    plan = plans[0]
+    inputs = tuple(case.files.values())
+    folder = plan.to_folder(out, inputs, timings)
     click.echo(format_lots(plan))
     click.echo()
     click.echo(format_summary(plan))
@@ -382,6 +412,10 @@ def split(
     written = "assignment.csv, lots.csv, plan.json, lots.png" + (
         ", map.png" if plan.boundaries else ""
     )
+    if alternatives > 1:
+        write_alternatives(plans, folder, inputs, timings)
+        click.echo(format_alternatives(plans))
+        written += f", alternatives.csv and alternatives/2..{len(plans)}/"
     click.echo(f"Wrote {folder}/: {written}")
     exit_if_stopped(stop)
 
@@ -528,7 +562,9 @@ def evaluate_command(
     case, scenario = prepare(contract, kwargs)
     kwargs.pop("quiet")
     feedback = Feedback(quiet, verbose)
-    given = evaluate(case, scenario, read_assignment(lots_file, case))
+    given = evaluate(
+        case, scenario, read_assignment(lots_file, case), read_reserved(lots_file, case)
+    )
     optimum = None
     if not no_optimise:
         try:

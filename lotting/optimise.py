@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, overload
 
 import pandas as pd
 
-from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, StoppedError
+from lotting.errors import (
+    InfeasibleError,
+    InputError,
+    LottingError,
+    NoSolutionError,
+    ScenarioError,
+    StoppedError,
+)
 from lotting.inputs.case import Case
 from lotting.mip.candidates import Candidate, listed_candidates
-from lotting.mip.diagnose import infeasibility_reasons, lot_count_reasons, solver_reason
+from lotting.mip.diagnose import (
+    infeasibility_reasons,
+    lot_count_reasons,
+    rule_reasons,
+    solver_reason,
+)
 from lotting.mip.model import build_model
 from lotting.mip.solver import SolverRun, run
 from lotting.mip.warmstart import greedy_start
@@ -29,6 +41,7 @@ from lotting.stop import Stop
 from lotting.text import cut_list
 
 
+@overload
 def solve(
     case: Case,
     scenario: Scenario | None = None,
@@ -40,8 +53,42 @@ def solve(
     settings: Settings | None = None,
     progress: Progress | None = None,
     log: bool = False,
+    alternatives: None = None,
     stop: Stop | None = None,
-) -> Plan:
+) -> Plan: ...
+
+
+@overload
+def solve(
+    case: Case,
+    scenario: Scenario | None = None,
+    time_limit: float | None = 60,
+    solver: str = "highs",
+    enumerate_lots: bool = True,
+    exact_lots: int | None = None,
+    work_limit: int | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    log: bool = False,
+    alternatives: int = 1,
+    stop: Stop | None = None,
+) -> list[Plan]: ...
+
+
+def solve(
+    case: Case,
+    scenario: Scenario | None = None,
+    time_limit: float | None = 60,
+    solver: str = "highs",
+    enumerate_lots: bool = True,
+    exact_lots: int | None = None,
+    work_limit: int | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    log: bool = False,
+    alternatives: int | None = None,
+    stop: Stop | None = None,
+) -> Plan | list[Plan]:
     """Find the best division of the contract for the scenario.
 
     Raises InfeasibleError with the reasons when no division can exist, and NoSolutionError when
@@ -57,11 +104,21 @@ def solve(
     the solver's own log lines to them. Neither changes the plan. ``stop``
     (:class:`lotting.stop.Stop`) ends the call early from outside: the best plan so far comes
     back marked ``stopped`` (``"interrupted"``), or StoppedError when there is none yet.
+    ``alternatives`` K asks for
+    the K best divisions, distinct as partitions of the units, as a ranked list of plans (fewer
+    when fewer divisions are feasible); each later one is the best division other than those
+    before it (a no-good cut on each), with its own status and gap.
 
     >>> plan = solve(load_case("data/example/contract.csv"), Scenario(max_lots=8))
     >>> plan.metrics["n_lots"] <= 8
     True
     """
+    if alternatives is not None and (
+        isinstance(alternatives, bool) or not isinstance(alternatives, int) or alternatives < 1
+    ):
+        raise ScenarioError(
+            f"alternatives must be a whole number ≥ 1; got {alternatives!r}.", "alternatives"
+        )
     scenario = scenario or Scenario()
     settings = settings or Settings()
     began = time.perf_counter()
@@ -73,6 +130,7 @@ def solve(
 
     options = build_options(case, scenario)
     blocks = make_blocks(case)
+    judge = LotJudge(case, scenario, options)
     tell("options", f"{len(options)} bid options in the market", count=len(options))
     reasons = infeasibility_reasons(case, scenario, options, blocks)
     if exact_lots is not None:
@@ -81,91 +139,162 @@ def solve(
         raise InfeasibleError(reasons)
     listed: list[Candidate] = []
     credited: list[int] | None = None
-    if enumerate_lots:
-        listed, credited = listed_candidates(case, scenario, options, blocks, settings, stop)
+    sampled = False
+    if enumerate_lots or scenario.max_reserved > 0:
+        listed, too_many = listed_candidates(case, scenario, options, blocks, settings, stop)
+        # a reserve-kind option with too many lots to list: reserved lots are only a sample
+        sampled = scenario.max_reserved > 0 and any(o in judge.reservable for o in too_many)
+        if enumerate_lots:
+            credited = too_many
+        else:
+            listed = [c for c in listed if c.reserved]
         tell("candidates", f"{len(listed)} candidate lots found", count=len(listed))
     _raise_if_requested(stop, began)
     cheap = cheap_bound(scenario, options, blocks, exact_lots or 1)
-    judge = LotJudge(case, scenario, options)
     start = None
     if exact_lots is None:
         cap = settings.start_share * time_limit if time_limit else math.inf
-        start = greedy_start(judge, blocks, listed, cap, solver, settings, stop)
-        _raise_if_requested(stop, began, start is None)
+        plain = [c for c, candidate in enumerate(listed) if not candidate.reserved]
+        found = greedy_start(judge, blocks, [listed[c] for c in plain], cap, solver, settings, stop)
+        _raise_if_requested(stop, began, found is None)
+        if found is not None:  # the start reserves no lot: always within max_reserved
+            start = ([plain[c] for c in found[0]], found[1])
+        if start is not None and _start_breaks_rules(
+            case, scenario, start, listed, blocks, options
+        ):
+            start = None  # a start the award cap forbids must not be handed over as feasible
         if start is not None and progress is not None:
             first = evaluate_lots(case, scenario, _start_division(start, listed, blocks), options)
             value = float(first.metrics["objective"])
             tell("start", f"start found: objective {value:,.0f}", objective=value)
         elif start is None:
             tell("start", "no start found; the solver searches from scratch")
-    model = None
-    result = SolverRun("no_solution", None, 0.0, solver)
-    if not stop.due():  # the time limit may have passed already: the start is then the answer
-        aggregate = len(blocks) > settings.aggregate_from
-        model = build_model(
-            scenario, options, blocks, case.adjacency, listed, credited, exact_lots, aggregate
-        )
-        stats = model.stats
-        tell(
-            "model",
-            f"solving: {stats.get('variables', 0):,} variables, "
-            f"{stats.get('constraints', 0):,} rows",
-        )
-        presolve = model.stats["variables"] <= settings.presolve_up_to
-        result = run(
-            model.problem,
-            solver,
-            stop.left(),
-            model.start(*start) if start else None,
-            presolve,
-            node_limit=work_limit,
-            progress=progress,
-            log=log,
-            stop=stop,
-        )
-    if result.status == "infeasible":
-        raise InfeasibleError([solver_reason(case, scenario, options, exact_lots)])
-    division = model.division() if model is not None and result.status != "no_solution" else None
-    evaluation = None
-    if division is not None:
-        evaluation = evaluate_lots(case, scenario, division, options)
-        if evaluation.breaches:
-            raise LottingError(
-                "internal error: the solver's division breaks the scenario's rules "
-                f"({'; '.join(evaluation.breaches)}); please report this with the input files."
+    aggregate = len(blocks) > settings.aggregate_from
+    block_of = {u: b for b, block in enumerate(blocks) for u in block.units}
+    plans: list[Plan] = []
+    cuts: list[list[tuple[int, ...]]] = []
+    for rank in range(alternatives or 1):
+        left = (alternatives or 1) - rank
+        model = None
+        result = SolverRun("no_solution", None, 0.0, solver)
+        if not stop.due():  # the time limit may have passed already: the start is then the answer
+            model = build_model(
+                scenario,
+                options,
+                blocks,
+                case.adjacency,
+                listed,
+                credited,
+                exact_lots,
+                aggregate,
+                reduced=judge.reduced,
+                no_good=cuts,
             )
-    if start is not None and result.status != "optimal":
-        # Stopped early: the solver may not have kept the start; never return less than it.
-        greedy = evaluate_lots(case, scenario, _start_division(start, listed, blocks), options)
-        if evaluation is None or (
-            greedy.metrics["objective"] > evaluation.metrics["objective"] and greedy.feasible
-        ):
-            evaluation = greedy
-            result = replace(result, status="feasible")
-    if evaluation is None:
-        _raise_if_requested(stop, began, True)
-        raise NoSolutionError(time.perf_counter() - began)
-    achieved = float(evaluation.metrics["objective"])
-    bound: float | None = achieved
-    stopped = None
-    if result.status != "optimal":
-        bound = min(b for b in (cheap, result.bound) if b is not None and math.isfinite(b))
-        bound = max(bound, achieved)  # the solver's bound is within its tolerance of this
-        stopped = stop.reason or ("work_limit" if work_limit is not None else "time_limit")
-    tell("done", f"{result.status}: objective {achieved:,.0f}", objective=achieved)
-    return Plan(
-        status=result.status,
-        gap=relative_gap(achieved, bound),
-        evaluation=evaluation,
-        scenario=scenario,
-        solver=result.name,
-        seconds=time.perf_counter() - began,
-        model_stats=model.stats if model is not None else {},
-        boundaries=case.boundaries,
-        bound=bound,
-        stopped=stopped,
-        inputs=case.hashes,
-    )
+            stats = model.stats
+            tell(
+                "model",
+                f"solving: {stats.get('variables', 0):,} variables, "
+                f"{stats.get('constraints', 0):,} rows",
+            )
+            presolve = model.stats["variables"] <= settings.presolve_up_to
+            remaining = stop.left()  # the ranks still to come share what is left
+            result = run(
+                model.problem,
+                solver,
+                None if remaining is None else max(1.0, remaining / left),
+                model.start(*start) if start and rank == 0 else None,
+                presolve,
+                node_limit=work_limit,
+                progress=progress,
+                log=log,
+                stop=stop,
+            )
+        if result.status == "infeasible":
+            if rank > 0:
+                break  # fewer feasible divisions than alternatives asked for
+            raise InfeasibleError(
+                [
+                    *rule_reasons(case, scenario, judge, blocks),
+                    solver_reason(case, scenario, options, exact_lots),
+                ]
+            )
+        division = None
+        if model is not None and result.status != "no_solution":
+            division = model.division()
+        evaluation = None
+        if model is not None and division is not None:
+            evaluation = evaluate_lots(case, scenario, division, options, reserved=model.reserved())
+            if evaluation.breaches:
+                raise LottingError(
+                    "internal error: the solver's division breaks the scenario's rules "
+                    f"({'; '.join(evaluation.breaches)}); please report this with the input "
+                    "files."
+                )
+        if rank == 0 and start is not None and result.status != "optimal":
+            # Stopped early: the solver may not have kept the start; never return less than it.
+            greedy = evaluate_lots(case, scenario, _start_division(start, listed, blocks), options)
+            if evaluation is None or (
+                greedy.metrics["objective"] > evaluation.metrics["objective"] and greedy.feasible
+            ):
+                evaluation = greedy
+                result = replace(result, status="feasible")
+        if evaluation is None:
+            if rank > 0:
+                break
+            _raise_if_requested(stop, began, True)
+            raise NoSolutionError(time.perf_counter() - began)
+        status = result.status
+        if sampled or (plans and plans[-1].status != "optimal"):
+            status = "feasible"  # not proven: a sample of reserved lots, or an earlier rank
+        achieved = float(evaluation.metrics["objective"])
+        bound: float | None = achieved
+        stopped = None
+        if status != "optimal":
+            # the cheap bound holds for every division; the solver's only for its model (not
+            # when reserved lots were sampled)
+            known = [cheap] if sampled else [cheap, result.bound]
+            bound = min(b for b in known if b is not None and math.isfinite(b))
+            bound = max(bound, achieved)  # the solver's bound is within its tolerance of this
+        if result.status != "optimal":
+            stopped = stop.reason or ("work_limit" if work_limit is not None else "time_limit")
+        tell("done", f"{status}: objective {achieved:,.0f}", objective=achieved)
+        plans.append(
+            Plan(
+                status=status,
+                gap=relative_gap(achieved, bound),
+                evaluation=evaluation,
+                scenario=scenario,
+                solver=result.name,
+                seconds=time.perf_counter() - began,
+                model_stats=model.stats if model is not None else {},
+                boundaries=case.boundaries,
+                bound=bound,
+                stopped=stopped,
+                inputs=case.hashes,
+            )
+        )
+        if stop.requested:
+            break  # interrupted: the ranks found so far
+        groups = evaluation.assignment.groupby("lot").indices
+        cuts.append(
+            [tuple(sorted({block_of[int(u)] for u in rows})) for _, rows in sorted(groups.items())]
+        )
+    return plans if alternatives is not None else plans[0]
+
+
+def _start_breaks_rules(
+    case: Case,
+    scenario: Scenario,
+    start: tuple[list[int], list[list[int]]],
+    listed: list[Candidate],
+    blocks: list[Block],
+    options: list[Option],
+) -> bool:
+    """True when the greedy start breaks a rule the greedy does not know (the award cap)."""
+    if not scenario.has_rules:
+        return False
+    division = _start_division(start, listed, blocks)
+    return bool(evaluate_lots(case, scenario, division, options).breaches)
 
 
 def cheap_bound(
@@ -173,7 +302,8 @@ def cheap_bound(
 ) -> float:
     """A valid upper bound on the objective, known before any solve (so a gap is meaningful from
     the first second): as if every target supplier holding an option that can hold some block
-    were reached, every block such an option can hold were open, with ``fewest_lots`` lots.
+    were reached, every block such an option can hold were open, with ``fewest_lots`` lots
+    (and, with reserved lots allowed, the whole contract reserved).
 
     Each holds for any division: reach ≤ those targets, open value ≤ those blocks' value,
     n_lots ≥ 1 (exactly ``fewest_lots`` for the frontier's k), and the objective rises with
@@ -186,7 +316,9 @@ def cheap_bound(
             reached.update(option.targets)
             open_blocks.update(held)
     open_value = sum(blocks[b].value for b in open_blocks)
-    return objective(scenario, len(reached), open_value, fewest_lots)
+    # reserved lots: at most the whole contract's value is reserved
+    reservable = sum(b.value for b in blocks) if scenario.max_reserved > 0 else 0.0
+    return objective(scenario, len(reached), open_value, fewest_lots, max(0.0, reservable))
 
 
 def _raise_if_requested(stop: Stop, began: float, nothing: bool = True) -> None:
@@ -200,8 +332,10 @@ def evaluate(
     case: Case,
     scenario: Scenario | None,
     assignment: Mapping[str, Any] | pd.Series | pd.DataFrame,
+    reserved: Collection[Any] = (),
 ) -> Plan:
-    """Score a division the commissioner already has (unit → lot label) with the same figures.
+    """Score a division the commissioner already has (unit → lot label) with the same figures;
+    ``reserved`` holds the labels of the lots reserved for the reserve kinds.
 
     ``assignment`` is a mapping or Series of unit → lot, or a DataFrame with columns ``unit``
     and ``lot`` (e.g. a plan's ``assignment``); every contract unit must have exactly one lot
@@ -215,7 +349,8 @@ def evaluate(
     """
     scenario = scenario or Scenario()
     division = _unit_lots(case, assignment)
-    evaluation = evaluate_division(case, scenario, division, build_options(case, scenario))
+    options = build_options(case, scenario)
+    evaluation = evaluate_division(case, scenario, division, options, reserved)
     status = "feasible" if evaluation.feasible else "infeasible"
     return Plan(
         status,

@@ -27,7 +27,16 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-METRICS = ("n_lots", "reach", "open_value", "sub_reach", "total_value", "fewest_bidders")
+METRICS = (
+    "n_lots",
+    "reach",
+    "open_value",
+    "sub_reach",
+    "total_value",
+    "fewest_bidders",
+    "reserved_value",
+    "fewest_robust_bidders",
+)
 #: Columns of :attr:`Plan.lots` that hold lists (joined with ';' in lots.csv).
 LIST_COLUMNS = (
     "units",
@@ -73,7 +82,8 @@ class Plan:
 
     @property
     def metrics(self) -> dict[str, Any]:
-        """n_lots, reach, open_value, sub_reach, total_value, fewest_bidders."""
+        """n_lots, reach, open_value, sub_reach, total_value, fewest_bidders, reserved_value,
+        fewest_robust_bidders."""
         return {k: self.evaluation.metrics[k] for k in METRICS}
 
     @property
@@ -159,6 +169,7 @@ class Plan:
     def summary(self, width: int = 60, breaches: bool = False) -> pd.DataFrame:
         """The table of lots the CLI prints: value, units, bidders, target holders by name and
         the schedule, each cell cut to ``width`` characters with "and N more", never silently.
+        Under an award rule, also each lot's robust bidders, and "(R)" beside reserved lots.
 
         >>> plan.summary().columns.tolist()
         ['lot', 'value/yr', 'units', 'bidders', 'target holders', 'schedule']
@@ -184,6 +195,13 @@ class Plan:
                 "schedule": [fit_schedule(pairs[lot], width) for lot in lots["lot"]],
             }
         )
+        if self.scenario.has_rules:  # the award rules' columns, when they are asked for
+            table.insert(4, "robust", lots["robust_bidders"].tolist())
+            if lots["reserved"].any():
+                table["lot"] = [
+                    f"{n} (R)" if r else n
+                    for n, r in zip(table["lot"], lots["reserved"], strict=True)
+                ]
         if breaches:
             table["breaches"] = lots["breaches"].tolist()
         return table
@@ -208,6 +226,9 @@ class Plan:
                     "schedule": row.schedule,
                     "value": float(row.value),
                     "bidders": int(row.bidders),
+                    "robust_bidders": int(row.robust_bidders),
+                    "weakest_supplier": str(row.weakest_supplier),
+                    "reserved": bool(row.reserved),
                     "target_holders": _split(row.target_holders),
                     "sub_holders": _split(row.sub_holders),
                     "options": _split(row.options),
@@ -228,7 +249,11 @@ class Plan:
             {s for lot in lots for o in lot["option_details"] for s in (*o["holders"], *o["chain"])}
             | {s for lot in lots for s in (*lot["target_holders"], *lot["sub_holders"])}
         )
+        extra: dict[str, Any] = {}
+        if self.scenario.max_awards is not None:
+            extra["award"] = {str(lot): o for lot, o in sorted(self.evaluation.award.items())}
         return {
+            **extra,
             "status": self.status,
             "objective": self.objective,
             "gap": self.gap,

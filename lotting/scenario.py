@@ -19,8 +19,9 @@ FLOATS = (
     "turnover_ratio",
     "min_lot_value",
     "max_lot_value",
+    "reserve_rate",
 )
-INTEGERS = ("min_bidders", "max_lots", "max_consortium")
+INTEGERS = ("min_bidders", "max_lots", "max_consortium", "max_reserved")
 
 
 def _param(default: Any, help: str, off: str = "") -> Any:
@@ -54,6 +55,15 @@ class Scenario:
     subcontracting: bool = _param(
         True, "lead options with supply chains (--no-subcontracting: none)"
     )
+    max_awards: int | None = _param(None, "most lots one supplier may win (none by default)")
+    max_reserved: int = _param(0, "most lots the optimiser may reserve for the reserve kinds")
+    reserve_kinds: tuple[str, ...] = _param(
+        (), "comma-separated kinds a reserved lot is limited to (default: the target kinds)"
+    )
+    reserve_rate: float = _param(0.05, "value per unit of contract value in reserved lots")
+    robust: bool = _param(
+        False, "every lot keeps min_bidders bidders whichever one supplier withdraws"
+    )
     currency: str = _param("GBP", "currency of every value, shown beside money (e.g. GBP, EUR)")
 
     def __post_init__(self) -> None:
@@ -61,6 +71,10 @@ class Scenario:
         if isinstance(kinds, str):
             kinds = tuple(k.strip() for k in kinds.split(",") if k.strip())
         object.__setattr__(self, "target_kinds", tuple(sorted(set(kinds))))
+        reserve = self.reserve_kinds
+        if isinstance(reserve, str):
+            reserve = tuple(k.strip() for k in reserve.split(",") if k.strip())
+        object.__setattr__(self, "reserve_kinds", tuple(sorted(set(reserve))))
         self._check()
         for name in FLOATS:
             value = getattr(self, name)
@@ -106,6 +120,36 @@ class Scenario:
             raise ScenarioError(
                 f"currency must be a short code such as GBP; got {currency!r}.", "currency"
             )
+        self._check_rules()
+
+    def _check_rules(self) -> None:
+        """The award rules' parameters, naming the field at fault."""
+        if self.max_awards is not None:
+            _require("max_awards", self.max_awards, lambda v: v >= 1, "a whole number ≥ 1", True)
+            object.__setattr__(self, "max_awards", int(self.max_awards))
+        _require("max_reserved", self.max_reserved, lambda v: v >= 0, "a whole number ≥ 0", True)
+        _require("reserve_rate", self.reserve_rate, lambda v: v >= 0, "a number ≥ 0")
+        unknown = [k for k in self.reserve_kinds if k not in KINDS]
+        if unknown:
+            raise ScenarioError(
+                f"reserve_kinds has unknown kind(s) {', '.join(unknown)}; "
+                f"expected some of {', '.join(KINDS)}.",
+                "reserve_kinds",
+            )
+
+    @property
+    def reserved_kinds(self) -> tuple[str, ...]:
+        """The kinds a reserved lot is limited to: reserve_kinds, or the target kinds if empty.
+
+        >>> Scenario().reserved_kinds, Scenario(reserve_kinds="vcse,user_led").reserved_kinds
+        (('user_led',), ('user_led', 'vcse'))
+        """
+        return self.reserve_kinds or self.target_kinds
+
+    @property
+    def has_rules(self) -> bool:
+        """True when an award rule is asked for (a cap, reserved lots or robustness)."""
+        return self.max_awards is not None or self.max_reserved > 0 or self.robust
 
     def replace(self, **changes: Any) -> Scenario:
         """A copy with some parameters changed, checked like the original."""
@@ -125,6 +169,7 @@ class Scenario:
         """Every parameter, JSON-ready."""
         data = dataclasses.asdict(self)
         data["target_kinds"] = list(self.target_kinds)
+        data["reserve_kinds"] = list(self.reserve_kinds)
         return data
 
 

@@ -54,3 +54,51 @@ def best_division(
         if best is None or value > best[0] + 1e-9:
             best = (value, division)
     return best
+
+
+def ranked_divisions(
+    case: Case, scenario: Scenario
+) -> list[tuple[float, list[list[int]], list[frozenset[int]]]]:
+    """Every feasible division under the award rules, best first: (objective, lots, reserved
+    lots), each partition once with its best choice of at most max_reserved lots to reserve
+    (DESIGN.md's definition, tried exhaustively)."""
+    from itertools import combinations
+
+    from lotting.rules.awards import award_witness
+
+    judge = LotJudge(case, scenario, build_options(case, scenario))
+    bundles = case.contract["bundle"].tolist()
+    memo: dict = {}
+    out = []
+    for division in partitions(list(range(len(case.contract)))):
+        if len(division) > scenario.max_lots:
+            continue
+        lot_of = {u: i for i, lot in enumerate(division) for u in lot}
+        together: dict = {}
+        if any(together.setdefault(b, lot_of[u]) != lot_of[u] for u, b in enumerate(bundles) if b):
+            continue
+        best = None
+        for size in range(min(scenario.max_reserved, len(division)) + 1):
+            for chosen in combinations(range(len(division)), size):
+                checks = []
+                for i, lot in enumerate(division):
+                    key = (frozenset(lot), i in chosen)
+                    if key not in memo:
+                        memo[key] = judge.judge(sorted(lot), reserved=i in chosen)
+                    checks.append(memo[key])
+                if any(c.breaches for c in checks):
+                    continue
+                if scenario.max_awards is not None and (
+                    award_witness([list(c.eligible) for c in checks], scenario.max_awards) is None
+                ):
+                    continue
+                reach = len({t for c in checks for t in c.holders})
+                open_value = sum(c.value for c in checks if c.holders)
+                reserved_value = sum(c.value for c in checks if c.reserved)
+                value = objective(scenario, reach, open_value, len(division), reserved_value)
+                if best is None or value > best[0] + 1e-9:
+                    best = (value, division, [frozenset(division[i]) for i in chosen])
+        if best is not None:
+            out.append(best)
+    out.sort(key=lambda r: -r[0])
+    return out

@@ -46,7 +46,16 @@ matplotlib.use("Agg")
 SCENARIO = Scenario(lot_cost=5000.0, max_lots=3)
 SCENARIO_ARGS = ["--lot-cost", "5000", "--max-lots", "3"]
 
-METRICS = {"n_lots", "reach", "open_value", "sub_reach", "total_value", "fewest_bidders"}
+METRICS = {
+    "n_lots",
+    "reach",
+    "open_value",
+    "sub_reach",
+    "total_value",
+    "fewest_bidders",
+    "reserved_value",
+    "fewest_robust_bidders",
+}
 LOT_COLUMNS = [
     "lot",
     "value",
@@ -56,6 +65,9 @@ LOT_COLUMNS = [
     "areas",
     "schedule",
     "bidders",
+    "robust_bidders",
+    "weakest_supplier",
+    "reserved",
     "options",
     "target_holders",
     "sub_holders",
@@ -165,6 +177,11 @@ def test_scenario_has_every_design_parameter_with_its_default():
         "max_lot_value": None,
         "consortia": True,
         "subcontracting": True,
+        "max_awards": None,
+        "max_reserved": 0,
+        "reserve_kinds": (),
+        "reserve_rate": 0.05,
+        "robust": False,
         "currency": "GBP",
     }
     scenario = Scenario()
@@ -202,6 +219,8 @@ def test_solve_returns_a_plan_with_the_documented_figures(plan, case):
         "sub_reach": 0,
         "total_value": 280_000,
         "fewest_bidders": 2,
+        "reserved_value": 0.0,
+        "fewest_robust_bidders": 1,
     }
     expected = (
         SCENARIO.reach_value * m["reach"]

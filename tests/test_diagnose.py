@@ -117,3 +117,16 @@ def test_one_lot_names_the_rule_the_whole_contract_breaks(tmp_path):
     assert "With max_lots 1 the whole contract is one lot" in text
     assert "2 bidder(s), fewer than min_bidders 3" in text
     assert "cannot all hold at once" not in text
+
+
+def test_robust_infeasibility_names_the_weak_supplier():
+    """tests/data/award-cap with --robust: {H} and {M} depend on ingeus alone."""
+    from pathlib import Path
+
+    from lotting import InfeasibleError, Scenario, load_case, solve
+
+    case = load_case(Path(__file__).parent / "data" / "award-cap" / "contract.csv")
+    with pytest.raises(InfeasibleError) as err:
+        solve(case, Scenario(min_bidders=1, robust=True), time_limit=None)
+    text = str(err.value)
+    assert "With --robust" in text and "0 if ingeus withdraws" in text

@@ -46,6 +46,8 @@ def test_hand_computed_division(case):
         "sub_reach": 1,  # ulo3, only as prime's subcontractor
         "total_value": 180.0,
         "fewest_bidders": 2,
+        "reserved_value": 0.0,
+        "fewest_robust_bidders": 1,  # lot 1 keeps one option whoever of big, prime, ulo3 goes
         "objective": 10_000 * 1 + 0.05 * 50 - 20_000 * 2,
     }
     assert ev.feasible and ev.breaches == []

@@ -54,6 +54,8 @@ def test_plan_json_schema(case):
         "sub_reach",
         "total_value",
         "fewest_bidders",
+        "reserved_value",
+        "fewest_robust_bidders",
     }
     first = {k: v for k, v in doc["lots"][0].items() if k != "option_details"}
     assert first == {
@@ -62,6 +64,9 @@ def test_plan_json_schema(case):
         "schedule": "s: a1",
         "value": 100.0,
         "bidders": 3,
+        "robust_bidders": 2,
+        "weakest_supplier": "L1",
+        "reserved": False,
         "target_holders": ["X"],
         "sub_holders": [],
         "options": ["L1", "L2", "X"],

@@ -50,3 +50,37 @@ def read_assignment(path: str | Path, case: Case) -> dict[str, str]:
             column="unit",
         )
     return {row["unit"]: row["lot"] for _, row in df.iterrows()}
+
+
+TRUE, FALSE = ("true", "yes", "1"), ("false", "no", "0", "")
+
+
+def read_reserved(path: str | Path, case: Case) -> list[str]:
+    """The labels of the lots an assignment file marks reserved, from its optional ``reserved``
+    column (true/false, yes/no or 1/0 per row; blank is false; a lot's rows must agree).
+
+    >>> read_reserved("data/example/nhs_boards.csv", case)
+    []
+    """
+    file = str(path)
+    df = read_table(Path(path), ("unit", "lot"))
+    if "reserved" not in df.columns:
+        return []
+    said: dict[str, tuple[bool, int]] = {}
+    for line, row in df.iterrows():
+        cell = str(row["reserved"]).strip().lower()
+        if cell not in TRUE + FALSE:
+            raise InputError(
+                f"reserved must be true or false; got '{row['reserved']}'.", file, line, "reserved"
+            )
+        flag = cell in TRUE
+        lot = row["lot"]
+        if lot in said and said[lot][0] != flag:
+            raise InputError(
+                f"lot '{lot}' is marked both reserved and not (line {said[lot][1]} and this one).",
+                file,
+                line,
+                "reserved",
+            )
+        said.setdefault(lot, (flag, int(line)))
+    return sorted(lot for lot, (flag, _) in said.items() if flag)

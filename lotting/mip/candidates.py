@@ -25,11 +25,14 @@ from lotting.stop import Stop
 
 @dataclass(frozen=True)
 class Candidate:
-    """A feasible lot (a set of blocks) with an eligible target-held option."""
+    """A feasible lot (a set of blocks) with an eligible target-held option, or (``reserved``)
+    a feasible reserved lot; ``options`` are the indexes of its eligible options."""
 
     blocks: tuple[int, ...]
     value: float
     holders: tuple[str, ...]
+    options: tuple[int, ...] = ()
+    reserved: bool = False
 
 
 def block_sets(
@@ -182,6 +185,10 @@ def enumerate_candidates(
     ``max_listed``, the most lots examined in all: once it is spent (or ``stop`` is due), the
     remaining options go to the compact model too, unsampled, so memory and time stay bounded and
     the model stays exact (a capped list never makes a claimed optimum false).
+
+    With ``max_reserved`` > 0, every feasible reserved lot is listed too (a reserved lot has an
+    eligible option of the reserve kinds, so it lies among that option's sets); a reserve-kind
+    option with too many sets is sampled and returned among the second list.
     """
     settings = settings or Settings()
     budget = settings.max_listed
@@ -190,11 +197,13 @@ def enumerate_candidates(
         for b in held:
             able[b].add(o)
     near = None if judge.neighbours is None else block_neighbours(blocks, judge.neighbours)
-    seen: set[tuple[int, ...]] = set()
+    seen: set[tuple[tuple[int, ...], bool]] = set()
     candidates: list[Candidate] = []
     too_many: list[int] = []
+    reserving = judge.scenario.max_reserved > 0
     for o, option in enumerate(judge.options):
-        if not option.has_target or not coverable[o]:
+        listed = option.has_target or (reserving and o in judge.reservable)
+        if not listed or not coverable[o]:
             continue
         cap = min(settings.max_sets_per_option, budget)
         if cap <= 0 or (stop is not None and stop.due()):
@@ -206,20 +215,25 @@ def enumerate_candidates(
             growths = settings.growths_per_option
             sets = grown_sets(blocks, coverable[o], option.value_limit, growths, o, near)
         budget -= len(sets)
+        variants = [False, True] if reserving and o in judge.reservable else [False]
         for k, subset in enumerate(sets):
             if k % 256 == 0 and stop is not None and stop.due():
                 if o not in too_many:
                     too_many.append(o)  # its lots are only partly listed
                 break
-            if subset in seen:
-                continue
-            seen.add(subset)
-            units = [u for b in subset for u in blocks[b].units]
-            among = sorted(set.intersection(*(able[b] for b in subset)))
-            check = judge.judge(units, [judge.options[i] for i in among])
-            if check.holders and not check.breaches:
-                candidates.append(Candidate(subset, check.value, check.holders))
-    candidates.sort(key=lambda c: c.blocks)
+            for reserved in variants:
+                if (subset, reserved) in seen:
+                    continue
+                seen.add((subset, reserved))
+                units = [u for b in subset for u in blocks[b].units]
+                among = sorted(set.intersection(*(able[b] for b in subset)))
+                check = judge.judge(units, [judge.options[i] for i in among], reserved)
+                if (check.holders or reserved) and not check.breaches:
+                    eligible = tuple(judge.index[id(e)] for e in check.eligible)
+                    candidates.append(
+                        Candidate(subset, check.value, check.holders, eligible, reserved)
+                    )
+    candidates.sort(key=lambda c: (c.blocks, c.reserved))
     return candidates, too_many
 
 

@@ -120,6 +120,50 @@ def _separated(case: Case, scenario: Scenario, blocks: list[Block]) -> list[str]
     return out
 
 
+def rule_reasons(case: Case, scenario: Scenario, judge: LotJudge, blocks: list[Block]) -> list[str]:
+    """When the solver finds no division under the award rules, what in the market makes them
+    bind, in the commissioner's words: for --robust, units that depend on one supplier even in a
+    lot of their own; for --max-awards, the units only one supplier can hold."""
+    out = []
+    if scenario.robust:
+        fragile = []
+        for block in blocks:
+            check = judge.judge(block.units)
+            if check.bidders >= scenario.min_bidders > check.robust_bidders:
+                fragile.append(
+                    f"{_block_label(case, block)} ({check.robust_bidders} if "
+                    f"{check.weakest_supplier} withdraws)"
+                )
+        if fragile:
+            out.append(
+                f"With --robust, even in a lot of its own each of these falls below min_bidders "
+                f"{scenario.min_bidders} when one supplier withdraws: {cut_list(fragile)}."
+            )
+    if scenario.max_awards is not None:
+        for supplier, units in sole_holders(case, judge.options).items():
+            areas = sorted({case.contract["area"].iloc[u] for u in units})
+            out.append(
+                f"With --max-awards {scenario.max_awards}, the {len(units)} unit(s) of "
+                f"{' and '.join(areas) if len(areas) <= 2 else cut_list(areas)} can only be held "
+                f"by {supplier}, which may win at most {scenario.max_awards} lot(s)."
+            )
+    return out
+
+
+def sole_holders(case: Case, options: Sequence[Option]) -> dict[str, list[int]]:
+    """Suppliers that hold every option covering some unit, with those units (positions):
+    a cap on them, or their withdrawal, leaves the units with no one else to bid."""
+    out: dict[str, list[int]] = {}
+    for u in range(len(case.contract)):
+        covering = [o for o in options if u in o.covers]
+        if not covering:
+            continue
+        common = set.intersection(*(set(o.holders) for o in covering))
+        for supplier in sorted(common):
+            out.setdefault(supplier, []).append(u)
+    return dict(sorted(out.items()))
+
+
 def lot_count_reasons(case: Case, scenario: Scenario, blocks: list[Block], k: int) -> list[str]:
     """Why exactly k lots cannot be made, when it is plain from the counts."""
     if not 1 <= k <= scenario.max_lots:

@@ -22,7 +22,7 @@ block in lot l, y^F_l opens it, e^F_{o,l} makes option o eligible for it), targe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -90,6 +90,14 @@ class LotModel:
             return None
         return [[u for b in group for u in self.blocks[b].units] for group in groups]
 
+    def reserved(self) -> list[frozenset[int]]:
+        """Unit positions of each reserved lot the solver chose."""
+        return [
+            frozenset(u for b in self.candidates[c].blocks for u in self.blocks[b].units)
+            for c, var in self.z.items()
+            if self.candidates[c].reserved and (var.value() or 0.0) > 0.5
+        ]
+
     def start(self, chosen: list[int], plain: list[list[int]]) -> dict[Var, float]:
         """Values of x, y and z for a known division (chosen candidates, plain lots as block
         lists), for the solver to start from; the other variables it completes itself."""
@@ -152,6 +160,9 @@ class Context:
     scale: float
     aggregate: bool
     adjacency: nx.Graph | None
+    #: Virtual options (index → (option, withdrawn supplier)): a lead bid once a member of its
+    #: supply chain withdraws, modelled for --robust only, never counted as a bidder.
+    virtual: dict[int, tuple[int, str]] = field(default_factory=dict)
 
 
 def build_model(
@@ -164,6 +175,8 @@ def build_model(
     exact_lots: int | None = None,
     aggregate: bool | None = None,
     aggregate_from: int | None = None,
+    reduced: Mapping[tuple[int, str], Option] | None = None,
+    no_good: Sequence[Sequence[tuple[int, ...]]] = (),
 ) -> LotModel:
     """Build the MIP; options that can never be eligible are left out.
 
@@ -174,17 +187,35 @@ def build_model(
     instead of one per excluded area, service or block: a weaker bound on compact lots, but far
     fewer rows (None: when the contract has more than ``aggregate_from`` blocks, by default
     ``Settings.aggregate_from``).
+
+    The award rules: ``scenario.max_awards`` adds :func:`define_awards`, ``max_reserved``
+    :func:`define_reserved` (over the reserved candidates), ``robust`` :func:`define_robust`
+    on compact lots (``reduced``: each lead option without one member of its supply chain, from
+    :func:`lotting.rules.robust.reduced_options`; listed lots are judged robust already), and
+    ``no_good`` (divisions as lists of block tuples) :func:`define_no_good`.
     """
     m = ModelBuilder()
     n = len(blocks)
     values = [block.value for block in blocks]
+    real = len(options)
+    virtual: dict[int, tuple[int, str]] = {}
+    if scenario.robust:
+        if reduced is None:
+            raise ValueError("a robust model needs the reduced options")
+        involved: dict[str, int] = {}
+        for option in options:
+            for supplier in {*option.holders, *option.chain}:
+                involved[supplier] = involved.get(supplier, 0) + 1
+        # a supplier in one option alone needs no virtual option (see define_robust)
+        extra = [key for key in sorted(reduced) if involved[key[1]] >= 2]
+        virtual = {real + k: key for k, key in enumerate(extra)}
+        options = [*options, *(reduced[key] for key in extra)]
     can = holdable(options, blocks)
     credit = range(len(options)) if credited is None else credited
     openers = sorted({o for o in credit if options[o].has_target and can[o]})
     # Enumerated target-held options never need a compact lot: every lot they can hold is listed.
-    viable = [
-        o for o in range(len(options)) if can[o] and (o in openers or not options[o].has_target)
-    ]
+    viable = [o for o in range(real) if can[o] and (o in openers or not options[o].has_target)]
+    viable += [v for v, (o, _) in virtual.items() if can[v] and o in viable]
     threshold = Settings().aggregate_from if aggregate_from is None else aggregate_from
     context = Context(
         scenario,
@@ -195,6 +226,7 @@ def build_model(
         scale=max(values) / 100.0,  # value rows in units of 1 % of the largest block
         aggregate=n > threshold if aggregate is None else aggregate,
         adjacency=adjacency,
+        virtual=virtual,
     )
     z = {c: m.var("z") for c in range(len(candidates))}
     families = [define_family(m, context, list(range(n)), None)]
@@ -203,6 +235,14 @@ def build_model(
     define_lot_count(m, scenario, families, z, exact_lots)
     reach = define_reach(m, options, openers, families, candidates, z)
     define_objective(m, scenario, values, families, candidates, z, reach)
+    if scenario.max_awards is not None:
+        define_awards(m, scenario.max_awards, context, families, candidates, z)
+    define_reserved(m, scenario.max_reserved, candidates, z)
+    if scenario.robust:
+        for family in families:
+            define_robust(m, context, family)
+    for division in no_good:
+        define_no_good(m, division, families, candidates, z)
     stats = {
         "variables": m.count,
         "constraints": m.rows,
@@ -212,6 +252,7 @@ def build_model(
         "lots": len(families[0].y),
         "candidates": len(candidates),
         "families": len(families),
+        "reserved_candidates": sum(c.reserved for c in candidates),
     }
     return LotModel(m.prob, blocks, families, z, list(candidates), stats)
 
@@ -293,15 +334,19 @@ def define_objective(
     z: dict[int, Var],
     reach: Sequence[Var],
 ) -> None:
-    """DESIGN.md's objective; open value from listed lots and credited families' lots:
+    """DESIGN.md's objective; open value from listed lots with target holders and credited
+    families' lots, reserved value from reserved listed lots (compact lots are never reserved):
 
-    max  reach_value Σ_t r_t + open_rate (Σ_c v_c z_c + Σ_{F ≠ plain} Σ_{i,l} v_i x^F_{i,l})
-         − lot_cost (Σ_c z_c + Σ_F Σ_l y^F_l)
+    max  reach_value Σ_t r_t + open_rate (Σ_{c open} v_c z_c + Σ_{F ≠ plain} Σ_{i,l} v_i x^F_{i,l})
+         + reserve_rate Σ_{c reserved} v_c z_c − lot_cost (Σ_c z_c + Σ_F Σ_l y^F_l)
     """
     opened = [y for family in families for y in family.y.values()]
     gains: dict[Var, float] = dict.fromkeys([*opened, *z.values()], -scenario.lot_cost)
     for c, candidate in enumerate(candidates):
-        gains[z[c]] += scenario.open_rate * candidate.value
+        if candidate.holders:
+            gains[z[c]] += scenario.open_rate * candidate.value
+        if candidate.reserved:
+            gains[z[c]] += scenario.reserve_rate * candidate.value
     for family in families[1:]:
         for (i, _), var in family.x.items():
             gains[var] = scenario.open_rate * values[family.members[i]]
@@ -329,7 +374,7 @@ def define_family(
     service_in = define_presence(m, x, blocks, lots, services, lambda block: block.services)
     define_eligibility(m, context, family, area_in, service_in)
     define_capacity(m, context, family)
-    define_bidders(m, scenario, family)
+    define_bidders(m, scenario, family, context.virtual)
     define_value_bounds(m, context, family)
     if context.adjacency is not None:
         define_contiguity(m, context.adjacency.subgraph(areas), area_in, y)
@@ -465,14 +510,135 @@ def define_capacity(m: ModelBuilder, context: Context, family: Family) -> None:
                 m.add(own <= big_m * (1 - eo))
 
 
-def define_bidders(m: ModelBuilder, scenario: Scenario, family: Family) -> None:
-    """Every open lot has enough eligible options:
+def define_bidders(
+    m: ModelBuilder, scenario: Scenario, family: Family, virtual: Collection[int] = ()
+) -> None:
+    """Every open lot has enough eligible options (virtual options are not bidders):
 
     Σ_o e_{o,l} ≥ min_bidders · y_l   ∀ l
     """
     for lot, y in family.y.items():
-        bidders = _total(eo for (_, at), eo in family.e.items() if at == lot)
+        bidders = _total(eo for (o, at), eo in family.e.items() if at == lot and o not in virtual)
         m.add(bidders >= scenario.min_bidders * y)
+
+
+def define_awards(
+    m: ModelBuilder,
+    cap: int,
+    context: Context,
+    families: Sequence[Family],
+    candidates: Sequence[Candidate],
+    z: dict[int, Var],
+) -> None:
+    """Award cap: each lot awards one of its eligible options, and no supplier holds more than
+    ``cap`` awarded options (a_{c,o} for listed lots, a^F_{o,l} ≤ e^F_{o,l} for compact ones):
+
+        Σ_{o ∈ options(c)} a_{c,o} = z_c,   Σ_o a^F_{o,l} = y^F_l,
+        Σ_{c, o ∋ s} a_{c,o} + Σ_{F,l, o ∋ s} a^F_{o,l} ≤ cap   ∀ supplier s
+    """
+    won: dict[str, list[Var]] = {}
+    for c, candidate in enumerate(candidates):
+        choice = []
+        for o in candidate.options:
+            choice.append(a := m.var("a"))
+            for s in context.options[o].holders:
+                won.setdefault(s, []).append(a)
+        m.add(_total(choice) == z[c])
+    for family in families:
+        by_lot: dict[int, list[Var]] = {}
+        for (o, lot), eo in family.e.items():
+            if o in context.virtual:
+                continue
+            by_lot.setdefault(lot, []).append(a := m.var("a"))
+            m.add(a <= eo)
+            for s in context.options[o].holders:
+                won.setdefault(s, []).append(a)
+        for lot, y in family.y.items():
+            m.add(_total(by_lot.get(lot, [])) == y)
+    for s in sorted(won):
+        if len(won[s]) > cap:
+            m.add(_total(won[s]) <= cap)
+
+
+def define_reserved(
+    m: ModelBuilder, most: int, candidates: Sequence[Candidate], z: dict[int, Var]
+) -> None:
+    """At most ``max_reserved`` reserved lots; each is a listed reserved variant of a lot, judged
+    on the reserve kinds' options alone (its figures computed that way when listed):
+
+        Σ_{c reserved} z_c ≤ max_reserved
+    """
+    reserved = [z[c] for c, candidate in enumerate(candidates) if candidate.reserved]
+    if reserved:
+        m.add(_total(reserved) <= most)
+
+
+def define_robust(m: ModelBuilder, context: Context, family: Family) -> None:
+    """Robust competition on compact lots: whichever supplier s withdraws, an open lot keeps
+    min_bidders options: those not involving s, and leads whose chain held s judged without it
+    (the virtual option o∖s, with its own eligibility rows). A withdrawal costs a lot at least
+    one option whenever it has one (its holder's), so one row asks for min_bidders + 1 options,
+    and a supplier involved in one option alone needs no row of its own:
+
+        Σ_o e_{o,l} ≥ (min_bidders + 1) · y_l   ∀ l
+        Σ_{o: s ∉ holders(o) ∪ chain(o)} e_{o,l} + Σ_{o: s ∈ chain(o)} e_{o∖s,l}
+            ≥ min_bidders · y_l   ∀ l, s involved in two or more options
+    """
+    need = context.scenario.min_bidders
+    if need <= 0:
+        return
+    options = context.options
+    for lot, y in family.y.items():
+        here = {o: eo for (o, at), eo in family.e.items() if at == lot}
+        real = [o for o in here if o not in context.virtual]
+        m.add(_total(here[o] for o in real) >= (need + 1) * y)
+        standing = {context.virtual[v]: v for v in here if v in context.virtual}
+        involved: dict[str, int] = {}
+        for o in real:
+            for supplier in {*options[o].holders, *options[o].chain}:
+                involved[supplier] = involved.get(supplier, 0) + 1
+        for supplier in sorted(s for s, count in involved.items() if count >= 2):
+            kept = [here[o] for o in real if supplier not in options[o].holders + options[o].chain]
+            kept += [here[standing[o, supplier]] for o in real if (o, supplier) in standing]
+            m.add(_total(kept) >= need * y)
+
+
+def define_no_good(
+    m: ModelBuilder,
+    division: Sequence[tuple[int, ...]],
+    families: Sequence[Family],
+    candidates: Sequence[Candidate],
+    z: dict[int, Var],
+) -> None:
+    """Cut off one division D (its lots as block sets), in any form: w_L ≥ 1 whenever lot L is
+    made, as a listed lot (either variant) or as compact lot l of a family, and not all of D:
+
+        w_L ≥ z_c   ∀ c: blocks(c) = L,
+        w_L ≥ Σ_{i ∈ L} x^F_{i,l} − Σ_{i ∉ L} x^F_{i,l} − (|L| − 1)   ∀ F, l,
+        Σ_{L ∈ D} w_L ≤ |D| − 1,   0 ≤ w_L ≤ 1
+    """
+    made = []
+    for lot in division:
+        inside = set(lot)
+        made.append(w := m.var("w", pulp.LpContinuous))
+        for c, candidate in enumerate(candidates):
+            if set(candidate.blocks) == inside:
+                m.add(w >= z[c])
+        for family in families:
+            local = {b: i for i, b in enumerate(family.members)}
+            if not inside <= local.keys():
+                continue
+            for at in family.y:
+                if any((local[b], at) not in family.x for b in inside):
+                    continue
+                terms = [(w, 1.0)]
+                terms += [
+                    (var, -1.0 if family.members[i] in inside else 1.0)
+                    for (i, pos), var in family.x.items()
+                    if pos == at
+                ]
+                m.row(terms, pulp.LpConstraintGE, 1.0 - len(inside))
+    m.add(_total(made) <= len(division) - 1)
 
 
 def define_value_bounds(m: ModelBuilder, context: Context, family: Family) -> None:

@@ -28,7 +28,7 @@ def plot_lots(
     The legend gives each lot's value (in ``currency``), bidders and target holders, by name
     when ``names`` (supplier → name) are given. Colours are
     :func:`lotting.plot.style.lot_colours` (``boundaries`` make them match map.png's beyond 20
-    lots).
+    lots). Reserved lots are hatched.
 
     >>> ax = plot_lots(solve(case, Scenario()).evaluation)  # doctest: +SKIP
     """
@@ -43,10 +43,14 @@ def plot_lots(
     colours = lot_colours(units, boundaries)
     row = {a: i for i, a in enumerate(areas)}
     col = {s: j for j, s in enumerate(services)}
+    reserved = set(lots.loc[lots["reserved"], "lot"]) if "reserved" in lots else set()
     for unit in units.itertuples():
         x, y = col[unit.service], row[unit.area]
         colour = colours[int(unit.lot)]
-        ax.add_patch(Rectangle((x, y), 1, 1, facecolor=colour, edgecolor="white", linewidth=1.5))
+        hatch = "////" if unit.lot in reserved else None  # a reserved lot (issue 11)
+        ax.add_patch(
+            Rectangle((x, y), 1, 1, facecolor=colour, edgecolor="white", linewidth=1.5, hatch=hatch)
+        )
         ax.text(x + 0.5, y + 0.5, str(unit.lot), ha="center", va="center", fontsize=8)
     ax.set_xlim(0, len(services))
     ax.set_ylim(0, len(areas))

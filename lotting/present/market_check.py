@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ import networkx as nx
 import pandas as pd
 
 from lotting.inputs.case import Case
+from lotting.mip.diagnose import sole_holders
+from lotting.rules.lots import LotJudge
 from lotting.rules.market import capacities, coverage, targets
 from lotting.rules.options import Option, build_options, consortium_cliques
 from lotting.rules.values import fits
@@ -53,7 +56,12 @@ class MarketReport:
     ``stranded``: target suppliers that cannot lead a lot of any single unit (supplier, kind,
     capacity, covers, reason, would_help); ``components``: the connected pieces of the partner
     graph (component, size, members, kinds); ``cliques``: consortium cliques of 2..max_consortium
-    members (members, kinds, capacity, units_covered, units_alone, has_target).
+    members (members, kinds, capacity, units_covered, units_alone, has_target);
+    ``sole_holders``: suppliers that hold every option covering some unit (supplier, units,
+    areas): a cap on them or their withdrawal leaves those units with no other bidder;
+    ``reserve_short``: units that even in a lot of their own have fewer than min_bidders
+    options among the reserve kinds (unit, reserve_kinds, reserve_options), so no reserved lot
+    can hold them.
     """
 
     kinds: pd.DataFrame
@@ -64,6 +72,8 @@ class MarketReport:
     cliques: pd.DataFrame
     warnings: tuple[str, ...]
     scenario: Scenario
+    sole_holders: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    reserve_short: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
     def to_text(self) -> str:
         """A plain-text report for a terminal, at most WIDTH columns wide."""
@@ -91,7 +101,40 @@ def market_report(case: Case, scenario: Scenario) -> MarketReport:
         cliques=_cliques(case, scenario, covered, cap, target, values),
         warnings=tuple(case.warnings),
         scenario=scenario,
+        sole_holders=_sole(case, options),
+        reserve_short=_reserve_short(case, scenario, options),
     )
+
+
+def _sole(case: Case, options: Sequence[Option]) -> pd.DataFrame:
+    """Suppliers that alone can hold some unit: every option covering it has them as holder."""
+    unit_ids, areas = case.contract["unit"].tolist(), case.contract["area"].tolist()
+    rows = [
+        {
+            "supplier": supplier,
+            "units": ";".join(unit_ids[u] for u in units),
+            "areas": ";".join(sorted({areas[u] for u in units})),
+        }
+        for supplier, units in sole_holders(case, options).items()
+    ]
+    return pd.DataFrame(rows, columns=["supplier", "units", "areas"])
+
+
+def _reserve_short(case: Case, scenario: Scenario, options: Sequence[Option]) -> pd.DataFrame:
+    """Units short of min_bidders among reserve-kind options, even in a lot of their own."""
+    judge = LotJudge(case, scenario, options)
+    rows = []
+    for u, unit in enumerate(case.contract["unit"]):
+        count = judge.judge([u], reserved=True).bidders
+        if count < max(1, scenario.min_bidders):
+            rows.append(
+                {
+                    "unit": unit,
+                    "reserve_kinds": ";".join(scenario.reserved_kinds),
+                    "reserve_options": count,
+                }
+            )
+    return pd.DataFrame(rows, columns=["unit", "reserve_kinds", "reserve_options"])
 
 
 def _kinds(case: Case, scenario: Scenario, cap: pd.Series) -> pd.DataFrame:
@@ -463,6 +506,31 @@ def _render(report: MarketReport) -> str:
         lines += _wrap(f"would help: {row.would_help}", indent="    ", hanging="      ")
     if report.stranded.empty:
         lines.append("  (none)")
+
+    lines += _heading("Award rules: suppliers who alone can hold some unit")
+    lines += _wrap(
+        "A cap on them (--max-awards) or their withdrawal (--robust) leaves these units with "
+        "no other bidder.",
+        hanging="  ",
+    )
+    for row in report.sole_holders.itertuples(index=False):
+        lines += _wrap(f"{row.supplier}: {cut_list(row.units.split(';'))} (in {row.areas})")
+    if report.sole_holders.empty:
+        lines.append("  (none)")
+    kinds = ", ".join(s.reserved_kinds)
+    lines += _heading(f"Award rules: units a reserved lot ({kinds}) cannot hold")
+    short = report.reserve_short
+    if short.empty:
+        lines.append("  (none)")
+    else:
+        lines += _wrap(
+            f"Fewer than min_bidders {max(1, s.min_bidders)} options of the reserve kinds even "
+            f"in a lot of their own: "
+            + cut_list([f"{r.unit} ({r.reserve_options})" for r in short.itertuples(index=False)])
+            + (f" ({len(short)} units)" if len(short) > MAX_NAMED else "")
+            + ".",
+            hanging="  ",
+        )
 
     lines += _heading("Partner graph: connected components (consortium and subcontract links)")
     components = report.components.assign(members=report.components["members"].map(_members))

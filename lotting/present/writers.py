@@ -10,11 +10,12 @@ import pandas as pd
 
 from lotting.files import Writer, write_csv, write_folder
 from lotting.inputs.case import Case
-from lotting.plan import Plan, provenance
+from lotting.plan import METRICS, Plan, provenance
 from lotting.plot.frontier import plot_frontier
 from lotting.plot.partners import plot_partners
 from lotting.plot.style import save_figure
 from lotting.plot.sweep import sweep_figure
+from lotting.rules.scoring import moved_units
 from lotting.scenario import Scenario
 from lotting.sweep import varying
 
@@ -127,3 +128,42 @@ def write_sweep(
         "scenarios": scenarios,
     }
     return write_folder(out, files, inputs, command="sweep")
+
+
+def alternatives_table(plans: list[Plan]) -> pd.DataFrame:
+    """alternatives.csv: one row per ranked division (rank, objective, status, gap, every
+    metric, and ``moved``: the fewest units that must change lot to turn rank 1 into it)."""
+    first = plans[0].evaluation
+    rows = [
+        {
+            "rank": rank,
+            "objective": plan.objective,
+            "status": plan.status,
+            "gap": plan.gap,
+            **{k: plan.metrics[k] for k in METRICS},
+            "moved": moved_units(first, plan.evaluation),
+        }
+        for rank, plan in enumerate(plans, start=1)
+    ]
+    return pd.DataFrame(rows)
+
+
+def write_alternatives(
+    plans: list[Plan], out: Path, inputs: tuple[Path, ...] = (), timings: bool = False
+) -> Path:
+    """alternatives.csv in ``out``, and for ranks ≥ 2 ``alternatives/<rank>/`` with that
+    division's assignment.csv, lots.csv and plan.json."""
+    table = alternatives_table(plans)
+    write_folder(out, {"alternatives.csv": lambda p: write_csv(table, p)}, inputs)
+    for rank, plan in enumerate(plans[1:], start=2):
+        write_folder(out / "alternatives" / str(rank), _plan_files(plan, timings), inputs)
+    return out
+
+
+def _plan_files(plan: Plan, timings: bool) -> dict[str, Writer]:
+    """assignment.csv, lots.csv and plan.json of one plan."""
+    return {
+        "assignment.csv": lambda p: write_csv(plan.assignment, p),
+        "lots.csv": lambda p: write_csv(plan.lots, p),
+        "plan.json": lambda p: p.write_text(plan.to_json(timings), encoding="utf-8"),
+    }
