@@ -6,7 +6,9 @@ Exit status: 0 success; 1 no feasible division (with the reasons); 2 invalid inp
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
+import inspect
 import os
 import sys
 import textwrap
@@ -19,7 +21,9 @@ import pandas as pd
 
 from lotting import Case, Plan, Scenario, evaluate, frontier, load_case, solve
 from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
-from lotting.inputs.division import read_assignment
+from lotting.files import Writer
+from lotting.inputs.division import read_division
+from lotting.ocds import RESERVE_CODES, to_json
 from lotting.plan import compare
 from lotting.present.market_check import market_report
 from lotting.present.writers import write_evaluation, write_frontier, write_partners
@@ -28,6 +32,12 @@ from lotting.scenario import option_name
 EXIT_INFEASIBLE = 1
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
+#: The keyword arguments of the OCDS options (``--currency`` only until the scenario has one).
+OCDS_KEYS = tuple(
+    key
+    for key in ("ocds", "ocid", "published", "reserve_code", "currency")
+    if key not in {f.name for f in dataclasses.fields(Scenario)}
+)
 
 
 def _fail(message: str, code: int) -> None:
@@ -194,6 +204,69 @@ def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("contract", type=click.Path(dir_okay=False, path_type=Path))(command)
 
 
+def _published(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--published must be an RFC 3339 date-time (a date alone means midnight UTC)."""
+    if value is None:
+        return None
+    text = value.strip()
+    if len(text) == 10:
+        text += "T00:00:00Z"
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date such as 2026-04-01.") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"{value!r} needs a time zone, e.g. 2026-04-01T09:00:00Z.")
+    return text
+
+
+def ocds_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--ocds and what the published release needs: ocid, date, currency, reserved-lot code."""
+    fields = {f.name for f in dataclasses.fields(Scenario)}
+    if "currency" not in fields:  # until the scenario carries the currency itself
+        command = click.option(
+            "--currency", default="GBP", show_default=True, help="currency of the lot values"
+        )(command)
+    command = click.option(
+        "--reserve-code",
+        type=click.Choice(RESERVE_CODES),
+        default=RESERVE_CODES[0],
+        show_default=True,
+        help="OCDS reservedParticipation of reserved lots (shelteredWorkshop: supported "
+        "employment; publicServiceMissionOrganization: mutuals)",
+    )(command)
+    command = click.option(
+        "--published",
+        callback=_published,
+        default=None,
+        help=f"release date for ocds.json (default {PUBLISHED_SHOWN}: set it when publishing)",
+    )(command)
+    command = click.option(
+        "--ocid",
+        default=None,
+        help="the contracting process's OCID (default: ocds-lotting-<hash of the contract>)",
+    )(command)
+    return click.option(
+        "--ocds", "ocds", is_flag=True, help="also write ocds.json, an OCDS 1.1 release package"
+    )(command)
+
+
+PUBLISHED_SHOWN = "1970-01-01"
+
+
+def ocds_file(plan: Plan, kwargs: dict[str, Any]) -> dict[str, Writer]:
+    """ocds.json as an extra output file when --ocds is given (validated before any writing);
+    pops the OCDS options from ``kwargs``."""
+    wanted = kwargs.pop("ocds")
+    ocid, published = kwargs.pop("ocid"), kwargs.pop("published")
+    reserve_code = kwargs.pop("reserve_code")
+    currency = kwargs.pop("currency", None)
+    if not wanted:
+        return {}
+    text = to_json(plan.to_ocds(ocid, published, currency, reserve_code))
+    return {"ocds.json": lambda p: p.write_text(text, encoding="utf-8")}
+
+
 def prepare(contract: Path, kwargs: dict[str, Any]) -> tuple[Case, Scenario]:
     """Scenario from the options (checked first: cheap), then the case from the files."""
     scenario = make_scenario(kwargs)
@@ -204,6 +277,7 @@ def prepare(contract: Path, kwargs: dict[str, Any]) -> tuple[Case, Scenario]:
 
 @main.command()
 @common_options
+@ocds_options
 @click.option(
     "--timings",
     is_flag=True,
@@ -220,17 +294,22 @@ def split(
     **kwargs: Any,
 ) -> None:
     """Find the best division of CONTRACT into lots; write the plan, tables and chart."""
+    ocds_kwargs = {k: kwargs.pop(k) for k in OCDS_KEYS if k in kwargs}
     case, scenario = prepare(contract, kwargs)
     plan = solve(
         case, scenario, time_limit=time_limit or None, solver=solver, work_limit=work_limit
     )
-    folder = plan.to_folder(out or default_out(contract), tuple(case.files.values()), timings)
+    extra = ocds_file(plan, ocds_kwargs)
+    folder = plan.to_folder(
+        out or default_out(contract), tuple(case.files.values()), timings, extra
+    )
     click.echo(format_lots(plan))
     click.echo()
     click.echo(format_summary(plan))
     written = "assignment.csv, lots.csv, plan.json, lots.png" + (
         ", map.png" if plan.boundaries else ""
     )
+    written += "".join(f", {name}" for name in extra)
     click.echo(f"Wrote {folder}/: {written}")
 
 
@@ -278,7 +357,8 @@ def frontier_command(
     "lots_file",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="the division to score: a CSV with columns unit, lot (e.g. split's assignment.csv)",
+    help="the division to score: a CSV with columns unit, lot (e.g. split's assignment.csv), "
+    "or an OCDS release package (e.g. split's ocds.json)",
 )
 @click.option("--no-optimise", is_flag=True, help="score the division only; skip the optimum")
 @handle_errors
@@ -294,7 +374,7 @@ def evaluate_command(
 ) -> None:
     """Score an existing division of CONTRACT (--lots) and compare it with the optimum."""
     case, scenario = prepare(contract, kwargs)
-    given = evaluate(case, scenario, read_assignment(lots_file, case))
+    given = score_division(case, scenario, lots_file)
     optimum = None
     if not no_optimise:
         try:
@@ -336,6 +416,23 @@ def check_command(contract: Path, out: Path | None, **kwargs: Any) -> None:
     if not case.partners.empty:
         folder = write_partners(case, out or default_out(contract), tuple(case.files.values()))
         click.echo(f"Wrote {folder}/: partners.png")
+
+
+def score_division(case: Case, scenario: Scenario, lots_file: Path) -> Plan:
+    """Evaluate the division in --lots (a unit, lot CSV or an OCDS ocds.json), with its reserved
+    lots where the library scores reserved lots."""
+    division = read_division(lots_file, case)
+    extra: dict[str, Any] = {}
+    if division.reserved:
+        if "reserved" in inspect.signature(evaluate).parameters:
+            extra["reserved"] = division.reserved
+        else:
+            click.echo(
+                f"Warning: {lots_file} reserves lot(s) {', '.join(division.reserved)}; this "
+                "version scores them as open lots.",
+                err=True,
+            )
+    return evaluate(case, scenario, division.assignment, **extra)
 
 
 def format_frontier(table: pd.DataFrame) -> str:

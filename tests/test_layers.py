@@ -20,6 +20,7 @@ LAYERS = [
     ("lotting.rules",),
     ("lotting.generate", "lotting.mip"),
     ("lotting.plot",),
+    ("lotting.ocds",),
     ("lotting.plan",),
     ("lotting.optimise",),
     ("lotting.frontier",),
