@@ -21,11 +21,12 @@ import pandas as pd
 
 from lotting import Case, Plan, Scenario, evaluate, frontier, load_case, solve
 from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
-from lotting.files import Writer
+from lotting.files import Writer, write_csv
 from lotting.inputs.division import read_division
 from lotting.ocds import RESERVE_CODES, to_json
 from lotting.plan import compare
 from lotting.present.market_check import market_report
+from lotting.present.report import build_report, find_browser, print_pdf, report_frontier
 from lotting.present.writers import write_evaluation, write_frontier, write_partners
 from lotting.scenario import option_name
 
@@ -433,6 +434,74 @@ def score_division(case: Case, scenario: Scenario, lots_file: Path) -> Plan:
                 err=True,
             )
     return evaluate(case, scenario, division.assignment, **extra)
+
+
+@main.command("report")
+@common_options
+@ocds_options
+@click.option(
+    "--lots",
+    "lots_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="the current division to score beside the recommendation (CSV unit, lot, or ocds.json)",
+)
+@click.option("--pdf", is_flag=True, help="also print report.pdf with a headless Chromium")
+@click.option(
+    "--browser",
+    default=None,
+    help="the Chromium to print with (default: chromium on PATH)",
+)
+@click.option(
+    "--full-frontier",
+    is_flag=True,
+    help="solve every number of lots for the trade-off section (default: only the points the "
+    "statement uses, so the report costs about two more solves than split)",
+)
+@handle_errors
+def report_command(
+    contract: Path,
+    out: Path | None,
+    time_limit: float,
+    work_limit: int | None,
+    solver: str,
+    lots_file: Path | None,
+    pdf: bool,
+    browser: str | None,
+    full_frontier: bool,
+    **kwargs: Any,
+) -> None:
+    """The commissioner's report on CONTRACT: report.html (and report.pdf with --pdf)."""
+    ocds_kwargs = {k: kwargs.pop(k) for k in OCDS_KEYS if k in kwargs}
+    case, scenario = prepare(contract, kwargs)
+    limit = time_limit or None
+    current = score_division(case, scenario, lots_file) if lots_file is not None else None
+    plan = solve(case, scenario, time_limit=limit, solver=solver, work_limit=work_limit)
+    click.echo(format_summary(plan))
+    table = report_frontier(
+        case, plan, full=full_frontier, time_limit=limit, solver=solver, work_limit=work_limit
+    )
+    currency = ocds_kwargs.get("currency") or getattr(scenario, "currency", None)
+    report = build_report(plan, case, table, current, currency)
+    html = report.html()
+    files: dict[str, Writer] = {"report.html": lambda p: p.write_text(html, encoding="utf-8")}
+    files["frontier.csv"] = functools.partial(write_csv, table)
+    files.update(ocds_file(plan, ocds_kwargs))
+    charts = {f"{name}.png": png for name, png in report.charts.items() if name != "frontier"}
+    drawn: dict[str, Writer] = {
+        name: functools.partial(Path.write_bytes, data=png) for name, png in charts.items()
+    }
+    inputs = (*case.files.values(), *([lots_file] if lots_file is not None else []))
+    folder = plan.to_folder(out or default_out(contract), inputs, extra={**drawn, **files})
+    written = ", ".join(files)
+    if pdf:
+        try:
+            print_pdf(folder / "report.html", folder / "report.pdf", find_browser(browser))
+        except InputError:
+            click.echo(f"Wrote {folder}/: {written} (and the plan's files)")
+            raise
+        written += ", report.pdf"
+    click.echo(f"Wrote {folder}/: {written} (and the plan's files)")
 
 
 def format_frontier(table: pd.DataFrame) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 import pandas as pd
 
 from lotting.errors import InfeasibleError, NoSolutionError
 from lotting.inputs.case import Case
-from lotting.optimise import solve
+from lotting.optimise import evaluate, solve
 from lotting.plan import Plan
 from lotting.scenario import Scenario
 
@@ -38,6 +39,8 @@ def frontier(
     solver: str = "highs",
     progress: Progress | None = None,
     work_limit: int | None = None,
+    ks: Iterable[int] | None = None,
+    chosen: Plan | None = None,
 ) -> pd.DataFrame:
     """For k = 1 .. max_lots, the division with exactly k lots that maximises access.
 
@@ -45,7 +48,9 @@ def frontier(
     Rows say ``infeasible`` where no division has k lots; ``pareto`` marks points that no other
     point beats on overhead, reach and open value; ``chosen`` marks the plan :func:`solve` returns
     for the same scenario (its own division, so the two always agree). ``time_limit`` and
-    ``work_limit`` (nodes) are per solve.
+    ``work_limit`` (nodes) are per solve. ``ks`` limits the curve to those numbers of lots (the
+    chosen plan's is always included), and ``chosen`` reuses a plan :func:`solve` already returned
+    for this scenario: the report's bounded frontier.
 
     >>> case = load_case("data/example/contract.csv")  # doctest: +SKIP
     >>> frontier(case, Scenario(max_lots=4))["k"].tolist()  # doctest: +SKIP
@@ -53,13 +58,22 @@ def frontier(
     """
     scenario = scenario or Scenario()
     start = time.perf_counter()
-    chosen = solve(case, scenario, time_limit=time_limit, solver=solver, work_limit=work_limit)
+    if chosen is None:
+        chosen = solve(case, scenario, time_limit=time_limit, solver=solver, work_limit=work_limit)
     best = chosen.objective
+    wanted = range(1, scenario.max_lots + 1) if ks is None else ks
+    counts = sorted({k for k in wanted if 1 <= k <= scenario.max_lots} | {chosen.metrics["n_lots"]})
     rows = []
-    for k in range(1, scenario.max_lots + 1):
+    for k in counts:
         if k == chosen.metrics["n_lots"]:
             plan: Plan | None = chosen
             status = chosen.status
+        elif k == 1:  # one lot is one division: score it, no solve needed
+            plan = evaluate(case, scenario, dict.fromkeys(case.units, 1))
+            if plan.evaluation.breaches:
+                plan, status = None, "infeasible"
+            else:
+                plan, status = replace(plan, status="optimal", gap=0.0), "optimal"
         else:
             try:
                 plan = solve(

@@ -122,6 +122,7 @@ def solve(
         seconds=time.perf_counter() - began,
         model_stats=model.stats,
         boundaries=case.boundaries,
+        case=case,
     )
 
 
@@ -141,7 +142,14 @@ def evaluate(
     evaluation = evaluate_division(case, scenario, assignment, build_options(case, scenario))
     status = "feasible" if evaluation.feasible else "infeasible"
     return Plan(
-        status, None, evaluation, scenario, solver="none", seconds=0.0, boundaries=case.boundaries
+        status,
+        None,
+        evaluation,
+        scenario,
+        solver="none",
+        seconds=0.0,
+        boundaries=case.boundaries,
+        case=case,
     )
 
 

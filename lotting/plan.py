@@ -12,6 +12,7 @@ import pandas as pd
 from lotting.errors import LottingError
 from lotting.files import Writer, write_csv, write_folder
 from lotting.inputs.boundaries import Boundaries
+from lotting.inputs.case import Case
 from lotting.ocds import RESERVE_CODES, release_package
 from lotting.plot.lots import plot_lots
 from lotting.plot.map import map_figure, plot_map
@@ -42,6 +43,8 @@ class Plan:
     seconds: float
     model_stats: dict[str, int] = field(default_factory=dict)
     boundaries: Boundaries | None = None
+    #: The case it answers (for the report: who can bid, the market, the input files).
+    case: Case | None = field(default=None, repr=False, compare=False)
 
     @property
     def objective(self) -> float:
