@@ -29,6 +29,7 @@ def test_there_are_notebooks():
         "01_quickstart.ipynb",
         "02_scenarios.ipynb",
         "03_existing_lots.ipynb",
+        "04_report.ipynb",
     ]
 
 

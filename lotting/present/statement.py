@@ -108,7 +108,8 @@ def divide_or_explain(
     cost against one lot, and what fewer lots would lose; for one lot, the reasons with numbers.
 
     ``frontier`` is the table of :func:`lotting.frontier` (any subset of its rows; the rows for
-    one lot and for one lot fewer or more than the plan are the ones used).
+    one lot, one lot fewer than the plan, and two lots when the plan has one are used; a
+    sentence whose row was not computed is left out).
     """
     money = money_format(currency)
     access = lot_access(case, plan)
@@ -130,8 +131,10 @@ def divide_or_explain(
         )
         paragraphs.append(_access_sentence(plan, money))
         paragraphs.append("Who each lot lets bid:")
-        closing.append(_cost_of_division(plan, rows.get(1), money))
-        closing.append(_fewer_lots(plan, rows.get(n - 1), money))
+        if 1 in rows:
+            closing.append(_cost_of_division(plan, rows[1], money))
+        if n - 1 in rows:
+            closing.append(_fewer_lots(plan, rows[n - 1], money))
     else:
         lot = access[0]
         paragraphs.append(
@@ -144,7 +147,8 @@ def divide_or_explain(
             + (f" ({m['sub_reach']} more only as subcontractors)." if m["sub_reach"] else ".")
         )
         paragraphs.append("Who the single lot lets bid:")
-        closing.append(_more_lots(plan, rows.get(2), money))
+        if 2 in rows:
+            closing.append(_more_lots(plan, rows[2], money))
     lot_lines = tuple(_lot_line(lot, money) for lot in access)
     return Statement(n > 1, tuple(paragraphs), lot_lines, tuple(closing), access)
 
@@ -193,7 +197,7 @@ def _lot_line(lot: LotAccess, money: Any) -> str:
     return f"Lot {lot.lot} ({shape}; {money(lot.value)} a year; {lot.bidders} bid options): {whom}."
 
 
-def _cost_of_division(plan: Plan, one: dict[str, Any] | None, money: Any) -> str:
+def _cost_of_division(plan: Plan, one: dict[str, Any], money: Any) -> str:
     """What the extra lots cost against a single-lot tender, and what they buy."""
     s, m = plan.scenario, plan.metrics
     n = int(m["n_lots"])
@@ -201,7 +205,7 @@ def _cost_of_division(plan: Plan, one: dict[str, Any] | None, money: Any) -> str
         f"The {n - 1} extra lots cost {money(s.lot_cost * (n - 1))} a year against a "
         "single-lot tender."
     )
-    if one is None or _missing(one):
+    if _missing(one):
         return (
             f"{extra} A single lot is not an option here: no one-lot tender meets the rules "
             f"(at least {s.min_bidders} eligible bid options per lot, and the other limits set)."
@@ -214,10 +218,12 @@ def _cost_of_division(plan: Plan, one: dict[str, Any] | None, money: Any) -> str
     )
 
 
-def _fewer_lots(plan: Plan, fewer: dict[str, Any] | None, money: Any) -> str:
+def _fewer_lots(plan: Plan, fewer: dict[str, Any], money: Any) -> str:
     """What one lot fewer would lose, from the frontier."""
     n = int(plan.metrics["n_lots"])
-    if fewer is None or _missing(fewer):
+    if _missing(fewer) and fewer["status"] != "infeasible":
+        return f"No division into {n - 1} lots was found in the time allowed."
+    if _missing(fewer):
         return f"No division into {n - 1} lots meets the rules, so fewer lots are not an option."
     loss = plan.objective - fewer["objective"]
     proven = fewer["status"] == "optimal"
@@ -229,10 +235,12 @@ def _fewer_lots(plan: Plan, fewer: dict[str, Any] | None, money: Any) -> str:
     )
 
 
-def _more_lots(plan: Plan, two: dict[str, Any] | None, money: Any) -> str:
+def _more_lots(plan: Plan, two: dict[str, Any], money: Any) -> str:
     """For one lot: what dividing into two would buy and cost."""
     s = plan.scenario
-    if two is None or _missing(two):
+    if _missing(two) and two["status"] != "infeasible":
+        return "No division into 2 lots was found in the time allowed."
+    if _missing(two):
         return (
             "No division into 2 lots meets the rules (at least "
             f"{s.min_bidders} eligible bid options per lot, and the other limits set), so the "
