@@ -10,6 +10,7 @@ import datetime
 import functools
 import inspect
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Callable
@@ -24,10 +25,11 @@ from lotting.errors import InfeasibleError, InputError, LottingError, NoSolution
 from lotting.files import Writer, write_csv
 from lotting.inputs.division import read_division
 from lotting.ocds import RESERVE_CODES, to_json
-from lotting.plan import compare
+from lotting.plan import compare, money
 from lotting.present.market_check import market_report
 from lotting.present.report import build_report, find_browser, print_pdf, report_frontier
 from lotting.present.writers import write_evaluation, write_frontier, write_partners
+from lotting.progress import Event
 from lotting.scenario import option_name
 
 EXIT_INFEASIBLE = 1
@@ -56,10 +58,12 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (InputError, ScenarioError) as err:
+        except InputError as err:
             _fail(f"Error: {err}", EXIT_INPUT)
+        except ScenarioError as err:
+            _fail(f"Error: {cli_words(str(err))}", EXIT_INPUT)
         except (InfeasibleError, NoSolutionError) as err:
-            _fail(str(err), EXIT_INFEASIBLE)
+            _fail(cli_words(str(err)), EXIT_INFEASIBLE)
         except LottingError as err:
             _fail(f"Error: {err}", EXIT_INTERNAL)
         except Exception as err:  # a bug: one paragraph unless asked for the traceback
@@ -72,6 +76,20 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             )
 
     return wrapper
+
+
+#: Scenario field names as whole words in a message, longest first (min_lot_value before min_…).
+_FIELDS = re.compile(
+    r"(?<![\w-])("
+    + "|".join(sorted((f.name for f in dataclasses.fields(Scenario)), key=len, reverse=True))
+    + r")(?![\w-])"
+)
+
+
+def cli_words(message: str) -> str:
+    """A library message with each Scenario field named as the CLI option that sets it
+    (``max_sub_share`` → ``--max-sub-share``): the API speaks of fields, the CLI of options."""
+    return _FIELDS.sub(lambda m: option_name(m.group(1)), message)
 
 
 def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -88,7 +106,13 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 #: Click types of the scenario fields, by their annotation.
-_TYPES: dict[str, Any] = {"float": float, "float | None": float, "int": int, "int | None": int}
+_TYPES: dict[str, Any] = {
+    "float": float,
+    "float | None": float,
+    "int": int,
+    "int | None": int,
+    "str": str,
+}
 
 
 def scenario_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -116,14 +140,21 @@ def make_scenario(kwargs: dict[str, Any]) -> Scenario:
     for f in dataclasses.fields(Scenario):
         value = kwargs.pop(f.name)
         values[f.name] = not value if f.type == "bool" else value
-    return Scenario(**values)
+    scenario = Scenario(**values)
+    for warning in scenario.warnings():
+        click.echo(f"Warning: {cli_words(warning)}", err=True)
+    return scenario
 
 
-def load(contract: Path, *files: Path | None) -> Case:
-    """Load the case and say on stderr which files were used and what was ignored."""
+def load(contract: Path, *files: Path | None, quiet: bool = False) -> Case:
+    """Load the case and say on stderr which files were used (unless quiet) and what was
+    ignored (always)."""
+    if not quiet:
+        click.echo(f"Reading {contract} and the files beside it...", err=True)
     case = load_case(contract, *files)
     used = ", ".join(f"{role} {path}" for role, path in case.files.items())
-    click.echo(f"Using {used}.", err=True)
+    if not quiet:
+        click.echo(f"Using {used}.", err=True)
     for warning in case.warnings:
         click.echo(f"Warning: {warning}", err=True)
     return case
@@ -135,21 +166,22 @@ def default_out(contract: Path) -> Path:
 
 
 def format_lots(plan: Plan, breaches: bool = False) -> str:
-    """The printed table of lots (with each lot's breaches when asked)."""
-    columns = ["lot", "value", "n_units", "bidders", "target_holders", "areas"]
-    table = plan.evaluation.lots[columns + (["breaches"] if breaches else [])].copy()
-    table["value"] = table["value"].map(lambda v: f"{v:,.0f}")
-    table["target_holders"] = table["target_holders"].str.replace(";", ", ")
-    table["areas"] = table["areas"].map(lambda a: _shorten(a.replace(";", ", "), 48))
-    table.columns = ["lot", "value/yr", "units", "bidders", "target holders", "areas"] + (
-        ["breaches"] if breaches else []
-    )
-    return table.to_string(index=False)
+    """The printed table of lots, :meth:`Plan.summary` (with each lot's breaches when asked)."""
+    table = plan.summary(breaches=breaches)
+    if breaches:
+        table["breaches"] = table["breaches"].map(cli_words)
+    return text_table(table)
 
 
-def _shorten(text: str, width: int) -> str:
-    """Cut long cells so the table stays readable in a terminal."""
-    return text if len(text) <= width else text[: width - 3] + "..."
+def text_table(table: pd.DataFrame) -> str:
+    """A DataFrame for a terminal: words left-aligned, numbers and money right-aligned."""
+    formatters = {}
+    for column in table.columns:
+        cells = table[column].astype(str)
+        if column not in ("value/yr",) and not pd.api.types.is_numeric_dtype(table[column]):
+            width = max([len(str(column)), *cells.map(len)])
+            formatters[column] = lambda v, w=width: str(v).ljust(w)
+    return table.to_string(index=False, formatters=formatters, justify="left")
 
 
 def format_summary(plan: Plan) -> str:
@@ -199,6 +231,12 @@ def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
         help="output folder (default: <contract stem>-lots/ beside the contract)",
+    )(command)
+    command = click.option(
+        "-q", "--quiet", is_flag=True, help="no progress on stderr (errors and warnings only)"
+    )(command)
+    command = click.option(
+        "-v", "--verbose", is_flag=True, help="also show the solver's own log on stderr"
     )(command)
     command = scenario_options(command)
     command = input_options(command)
@@ -268,12 +306,46 @@ def ocds_file(plan: Plan, kwargs: dict[str, Any]) -> dict[str, Writer]:
     return {"ocds.json": lambda p: p.write_text(text, encoding="utf-8")}
 
 
+class Feedback:
+    """Shows a solve's progress events on stderr: one line per step, the solver's incumbent and
+    gap every few seconds, its log with ``verbose``, nothing with ``quiet``."""
+
+    def __init__(self, quiet: bool = False, verbose: bool = False) -> None:
+        self.quiet, self.verbose = quiet, verbose
+        self.last: tuple[float | None, float | None] = (None, None)
+
+    def say(self, text: str) -> None:
+        """A line on stderr unless quiet."""
+        if not self.quiet:
+            click.echo(text, err=True)
+
+    def __call__(self, event: Event) -> None:
+        if self.quiet:
+            return
+        if event.kind == "log":
+            if self.verbose:
+                click.echo(f"    {event.text}", err=True)
+            return
+        if event.kind in ("incumbent", "bound"):
+            shown = (event.objective, event.bound)
+            if shown == self.last or (event.kind == "incumbent" and shown[0] == self.last[0]):
+                return  # nothing new to say
+            self.last = shown
+            word = "better division" if event.kind == "incumbent" else "searching"
+            click.echo(f"  {word}: {event.describe()}", err=True)
+            return
+        if event.kind == "lots":
+            return  # the frontier shows these itself
+        self.last = (None, None)
+        click.echo(f"  {event.describe()}", err=True)
+
+
 def prepare(contract: Path, kwargs: dict[str, Any]) -> tuple[Case, Scenario]:
     """Scenario from the options (checked first: cheap), then the case from the files."""
     scenario = make_scenario(kwargs)
     names = ("suppliers", "partners", "adjacency", "boundaries")
     files = tuple(kwargs.pop(name) for name in names)
-    return load(contract, *files), scenario
+    return load(contract, *files, quiet=bool(kwargs.get("quiet"))), scenario
 
 
 @main.command()
@@ -292,13 +364,26 @@ def split(
     work_limit: int | None,
     solver: str,
     timings: bool,
+    quiet: bool,
+    verbose: bool,
     **kwargs: Any,
 ) -> None:
     """Find the best division of CONTRACT into lots; write the plan, tables and chart."""
     ocds_kwargs = {k: kwargs.pop(k) for k in OCDS_KEYS if k in kwargs}
+    kwargs["quiet"] = quiet
     case, scenario = prepare(contract, kwargs)
+    kwargs.pop("quiet")
+    feedback = Feedback(quiet, verbose)
+    limit = f"time limit {time_limit:g} s" if time_limit else "no time limit"
+    feedback.say(f"Solving ({limit}; -q for quiet, -v for the solver's log)")
     plan = solve(
-        case, scenario, time_limit=time_limit or None, solver=solver, work_limit=work_limit
+        case,
+        scenario,
+        time_limit=time_limit or None,
+        solver=solver,
+        work_limit=work_limit,
+        progress=feedback,
+        log=verbose,
     )
     extra = ocds_file(plan, ocds_kwargs)
     folder = plan.to_folder(
@@ -323,32 +408,44 @@ def frontier_command(
     time_limit: float,
     work_limit: int | None,
     solver: str,
+    quiet: bool,
+    verbose: bool,
     **kwargs: Any,
 ) -> None:
     """The trade-off curve: the best reach and open value for each number of lots."""
+    kwargs["quiet"] = quiet
     case, scenario = prepare(contract, kwargs)
+    kwargs.pop("quiet")
+    feedback = Feedback(quiet, verbose)
+    limit = f"time limit {time_limit:g} s each" if time_limit else "no time limit"
+    feedback.say(f"Solving for 1 to {scenario.max_lots} lots ({limit})")
+    shown = sys.stderr.isatty() and not quiet and not verbose
+    with click.progressbar(
+        length=scenario.max_lots, label="  lots solved", file=sys.stderr, hidden=not shown
+    ) as bar:
 
-    def progress(k: int, seconds: float, best: float | None) -> None:
-        shown = f"{best:,.0f}" if best is not None else "none yet"
-        click.echo(
-            f"  {k}/{scenario.max_lots} lots solved, {seconds:.0f} s, best objective {shown}",
-            err=True,
+        def progress(event: Event) -> None:
+            if event.kind == "lots":
+                bar.update(1)
+                if not shown:
+                    feedback.say(f"  {event.text}")
+            elif verbose:
+                feedback(event)
+
+        table = frontier(
+            case,
+            scenario,
+            time_limit=time_limit or None,
+            solver=solver,
+            progress=progress,
+            work_limit=work_limit,
+            log=verbose,
         )
-
-    click.echo(
-        f"Solving for 1 to {scenario.max_lots} lots (time limit {time_limit:g} s each)", err=True
+    folder = write_frontier(
+        table, out or default_out(contract), tuple(case.files.values()), scenario, case
     )
-    table = frontier(
-        case,
-        scenario,
-        time_limit=time_limit or None,
-        solver=solver,
-        progress=progress,
-        work_limit=work_limit,
-    )
-    folder = write_frontier(table, out or default_out(contract), tuple(case.files.values()))
     click.echo(format_frontier(table))
-    click.echo(f"Wrote {folder}/: frontier.csv, frontier.png")
+    click.echo(f"Wrote {folder}/: frontier.csv, frontier.json, frontier.png")
 
 
 @main.command("evaluate")
@@ -371,16 +468,28 @@ def evaluate_command(
     solver: str,
     lots_file: Path,
     no_optimise: bool,
+    quiet: bool,
+    verbose: bool,
     **kwargs: Any,
 ) -> None:
     """Score an existing division of CONTRACT (--lots) and compare it with the optimum."""
+    kwargs["quiet"] = quiet
     case, scenario = prepare(contract, kwargs)
+    kwargs.pop("quiet")
+    feedback = Feedback(quiet, verbose)
     given = score_division(case, scenario, lots_file)
     optimum = None
     if not no_optimise:
         try:
+            feedback.say("Solving for the optimum to compare with")
             optimum = solve(
-                case, scenario, time_limit=time_limit or None, solver=solver, work_limit=work_limit
+                case,
+                scenario,
+                time_limit=time_limit or None,
+                solver=solver,
+                work_limit=work_limit,
+                progress=feedback,
+                log=verbose,
             )
         except (InfeasibleError, NoSolutionError) as err:
             click.echo(f"No optimum to compare with: {err}", err=True)
@@ -389,12 +498,12 @@ def evaluate_command(
     click.echo(format_lots(given, breaches=True))
     click.echo()
     plans = {"given": given} if optimum is None else {"given": given, "optimum": optimum}
-    click.echo(format_comparison(compare(plans)))
+    click.echo(format_comparison(compare(plans), scenario.currency))
     if given.evaluation.breaches:
         click.echo()
         click.echo("Breaches of the scenario:")
         for breach in given.evaluation.breaches:
-            click.echo(f"  - {breach}")
+            click.echo(f"  - {cli_words(breach)}")
     click.echo(f"Wrote {folder}/: evaluation.csv, evaluation.json")
 
 
@@ -469,14 +578,28 @@ def report_command(
     pdf: bool,
     browser: str | None,
     full_frontier: bool,
+    quiet: bool,
+    verbose: bool,
     **kwargs: Any,
 ) -> None:
     """The commissioner's report on CONTRACT: report.html (and report.pdf with --pdf)."""
     ocds_kwargs = {k: kwargs.pop(k) for k in OCDS_KEYS if k in kwargs}
+    kwargs["quiet"] = quiet
     case, scenario = prepare(contract, kwargs)
+    kwargs.pop("quiet")
+    feedback = Feedback(quiet, verbose)
     limit = time_limit or None
     current = score_division(case, scenario, lots_file) if lots_file is not None else None
-    plan = solve(case, scenario, time_limit=limit, solver=solver, work_limit=work_limit)
+    feedback.say("Solving, then the frontier points the statement needs")
+    plan = solve(
+        case,
+        scenario,
+        time_limit=limit,
+        solver=solver,
+        work_limit=work_limit,
+        progress=feedback,
+        log=verbose,
+    )
     click.echo(format_summary(plan))
     table = report_frontier(
         case, plan, full=full_frontier, time_limit=limit, solver=solver, work_limit=work_limit
@@ -516,13 +639,33 @@ def format_frontier(table: pd.DataFrame) -> str:
     return shown.drop(columns=["gap"]).to_string(index=False)
 
 
-def format_comparison(table: pd.DataFrame) -> str:
-    """Given against optimum, figure by figure, with the difference."""
-    shown = table.T
+def format_comparison(table: pd.DataFrame, currency: str = "GBP") -> str:
+    """Given against optimum, figure by figure, with the difference: money as money with the
+    currency, counts as counts, the gap as a percentage, and blanks where there is no figure."""
+    money_rows = ("objective", "open_value", "total_value")
+    shown = table.T.copy()
     if "optimum" in shown.columns:
         numeric = shown.drop(index=["status"]).apply(pd.to_numeric, errors="coerce")
         shown["difference"] = numeric["given"] - numeric["optimum"]
-    return shown.to_string(float_format=lambda v: f"{v:,.2f}")
+        shown.loc["status", "difference"] = None
+        shown.loc["gap", "difference"] = None
+
+    def cell(row: str, value: Any) -> str:
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return ""
+        if row == "status":
+            return str(value)
+        if row in money_rows:
+            return money(value, currency)
+        if row == "gap":
+            return f"{100 * float(value):.2f}%"
+        return f"{float(value):,.0f}"
+
+    formatted = pd.DataFrame(
+        {c: [cell(str(r), shown.loc[r, c]) for r in shown.index] for c in shown.columns},
+        index=[str(r).replace("_", " ") for r in shown.index],
+    )
+    return formatted.to_string()
 
 
 if __name__ == "__main__":

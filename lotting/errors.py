@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -39,9 +41,14 @@ class InputError(LottingError):
 
 @dataclass
 class ScenarioError(LottingError):
-    """A scenario parameter is out of range (e.g. a negative lot cost)."""
+    """A scenario parameter is out of range (e.g. a negative lot cost).
+
+    ``field`` names the Scenario field at fault, so the CLI can name its option instead
+    (``max_sub_share`` → ``--max-sub-share``).
+    """
 
     message: str
+    field: str | None = None
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -80,3 +87,19 @@ class NoSolutionError(LottingError):
             f"No division was found within the time limit ({self.seconds:.0f} s); the scenario "
             "was not proven infeasible. Allow more time with --time-limit (0 for none)."
         )
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """A hint for a misspelt name: ``" Did you mean 'x'?"``, or "" when nothing is close.
+
+    >>> did_you_mean("ulo-fife-peer", ["ulo-fife-peers", "prime-a"])
+    " Did you mean 'ulo-fife-peers'?"
+    >>> did_you_mean("Fyfe", ["Fife", "Angus"]), did_you_mean("zzz", ["Fife"])
+    (" Did you mean 'Fife'?", '')
+    """
+    choices = sorted({str(k) for k in known})
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.75)
+    if not close:
+        lowered = {c.lower(): c for c in choices}
+        close = [lowered[str(word).lower()]] if str(word).lower() in lowered else []
+    return f" Did you mean '{close[0]}'?" if close else ""

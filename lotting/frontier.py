@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 
 import pandas as pd
@@ -13,6 +13,7 @@ from lotting.errors import InfeasibleError, NoSolutionError
 from lotting.inputs.case import Case
 from lotting.optimise import evaluate, solve
 from lotting.plan import Plan
+from lotting.progress import Event, Progress
 from lotting.scenario import Scenario
 
 COLUMNS = [
@@ -28,9 +29,6 @@ COLUMNS = [
     "chosen",
 ]
 
-#: Called after each solve with (k, seconds so far, best objective so far or None).
-Progress = Callable[[int, float, float | None], None]
-
 
 def frontier(
     case: Case,
@@ -39,6 +37,7 @@ def frontier(
     solver: str = "highs",
     progress: Progress | None = None,
     work_limit: int | None = None,
+    log: bool = False,
     ks: Iterable[int] | None = None,
     chosen: Plan | None = None,
 ) -> pd.DataFrame:
@@ -48,9 +47,11 @@ def frontier(
     Rows say ``infeasible`` where no division has k lots; ``pareto`` marks points that no other
     point beats on overhead, reach and open value; ``chosen`` marks the plan :func:`solve` returns
     for the same scenario (its own division, so the two always agree). ``time_limit`` and
-    ``work_limit`` (nodes) are per solve. ``ks`` limits the curve to those numbers of lots (the
-    chosen plan's is always included), and ``chosen`` reuses a plan :func:`solve` already returned
-    for this scenario: the report's bounded frontier.
+    ``work_limit`` (nodes) are per solve. ``progress`` receives every solve's events and, after
+    each k, a ``lots`` event (``count`` k of ``of`` max_lots, ``objective`` the best so far);
+    ``log`` adds the solver's own log lines. ``ks`` limits the curve to those numbers of lots
+    (the chosen plan's is always included), and ``chosen`` reuses a plan :func:`solve` already
+    returned for this scenario: the report's bounded frontier.
 
     >>> case = load_case("data/example/contract.csv")  # doctest: +SKIP
     >>> frontier(case, Scenario(max_lots=4))["k"].tolist()  # doctest: +SKIP
@@ -59,7 +60,15 @@ def frontier(
     scenario = scenario or Scenario()
     start = time.perf_counter()
     if chosen is None:
-        chosen = solve(case, scenario, time_limit=time_limit, solver=solver, work_limit=work_limit)
+        chosen = solve(
+            case,
+            scenario,
+            time_limit=time_limit,
+            solver=solver,
+            work_limit=work_limit,
+            progress=progress,
+            log=log,
+        )
     best = chosen.objective
     wanted = range(1, scenario.max_lots + 1) if ks is None else ks
     counts = sorted({k for k in wanted if 1 <= k <= scenario.max_lots} | {chosen.metrics["n_lots"]})
@@ -83,6 +92,8 @@ def frontier(
                     solver=solver,
                     exact_lots=k,
                     work_limit=work_limit,
+                    progress=progress,
+                    log=log,
                 )
                 status = plan.status
             except InfeasibleError:
@@ -93,7 +104,13 @@ def frontier(
         if plan is not None:
             best = max(best, plan.objective)
         if progress is not None:
-            progress(k, time.perf_counter() - start, best)
+            seconds = time.perf_counter() - start
+            text = (
+                f"{k}/{scenario.max_lots} lots solved, {seconds:.0f} s, best objective {best:,.0f}"
+            )
+            progress(
+                Event("lots", text, objective=best, count=k, of=scenario.max_lots, seconds=seconds)
+            )
     table = pd.DataFrame(rows, columns=COLUMNS)
     table["pareto"] = pareto_mask(table)
     return table

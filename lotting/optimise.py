@@ -8,23 +8,24 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-import networkx as nx
 import pandas as pd
 
-from lotting.errors import InfeasibleError, LottingError, NoSolutionError
+from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError
 from lotting.inputs.case import Case
 from lotting.mip.candidates import Candidate, listed_candidates
-from lotting.mip.diagnose import infeasibility_reasons
+from lotting.mip.diagnose import infeasibility_reasons, lot_count_reasons, solver_reason
 from lotting.mip.model import build_model
 from lotting.mip.solver import run
 from lotting.mip.warmstart import greedy_start
 from lotting.plan import Plan
+from lotting.progress import Event, Progress
 from lotting.rules.blocks import Block, make_blocks
 from lotting.rules.lots import LotJudge
 from lotting.rules.options import build_options
 from lotting.rules.scoring import evaluate_division, evaluate_lots
 from lotting.scenario import Scenario
 from lotting.settings import Settings
+from lotting.text import cut_list
 
 
 def solve(
@@ -36,6 +37,8 @@ def solve(
     exact_lots: int | None = None,
     work_limit: int | None = None,
     settings: Settings | None = None,
+    progress: Progress | None = None,
+    log: bool = False,
 ) -> Plan:
     """Find the best division of the contract for the scenario.
 
@@ -46,7 +49,10 @@ def solve(
     ``exact_lots`` asks for the best division with exactly that many lots (at most max_lots).
     ``work_limit`` stops the solver after that many branch-and-bound nodes: a budget that gives
     the same plan on any machine (the time limit still caps it from outside). ``settings`` tune
-    how, never what, is computed (:class:`lotting.settings.Settings`).
+    how, never what, is computed (:class:`lotting.settings.Settings`). ``progress`` receives
+    :class:`lotting.progress.Event` s as the work goes (options, candidate lots, the start and
+    its objective, then the solver's incumbent, bound and gap every few seconds); ``log`` adds
+    the solver's own log lines to them. Neither changes the plan.
 
     >>> plan = solve(load_case("data/example/contract.csv"), Scenario(max_lots=8))
     >>> plan.metrics["n_lots"] <= 8
@@ -55,17 +61,24 @@ def solve(
     scenario = scenario or Scenario()
     settings = settings or Settings()
     began = time.perf_counter()
+
+    def tell(kind: str, text: str, **figures: Any) -> None:
+        if progress is not None:
+            progress(Event(kind, text, seconds=time.perf_counter() - began, **figures))
+
     options = build_options(case, scenario)
     blocks = make_blocks(case)
+    tell("options", f"{len(options)} bid options in the market", count=len(options))
     reasons = infeasibility_reasons(case, scenario, options, blocks)
     if exact_lots is not None:
-        reasons += _lot_count_reasons(case, scenario, blocks, exact_lots)
+        reasons += lot_count_reasons(case, scenario, blocks, exact_lots)
     if reasons:
         raise InfeasibleError(reasons)
     listed: list[Candidate] = []
     credited: list[int] | None = None
     if enumerate_lots:
         listed, credited = listed_candidates(case, scenario, options, blocks, settings)
+        tell("candidates", f"{len(listed)} candidate lots found", count=len(listed))
     aggregate = len(blocks) > settings.aggregate_from
     model = build_model(
         scenario, options, blocks, case.adjacency, listed, credited, exact_lots, aggregate
@@ -75,6 +88,17 @@ def solve(
     if exact_lots is None:
         cap = settings.start_share * time_limit if time_limit else math.inf
         start = greedy_start(judge, blocks, listed, cap, solver, settings)
+        if start is not None and progress is not None:
+            first = evaluate_lots(case, scenario, _start_division(start, listed, blocks), options)
+            value = float(first.metrics["objective"])
+            tell("start", f"start found: objective {value:,.0f}", objective=value)
+        elif start is None:
+            tell("start", "no start found; the solver searches from scratch")
+    stats = model.stats
+    tell(
+        "model",
+        f"solving: {stats.get('variables', 0):,} variables, {stats.get('constraints', 0):,} rows",
+    )
     remaining = time_limit and max(1.0, time_limit - (time.perf_counter() - began))
     presolve = model.stats["variables"] <= settings.presolve_up_to
     result = run(
@@ -84,9 +108,11 @@ def solve(
         model.start(*start) if start else None,
         presolve,
         node_limit=work_limit,
+        progress=progress,
+        log=log,
     )
     if result.status == "infeasible":
-        raise InfeasibleError([_generic_reason(case, scenario, exact_lots)])
+        raise InfeasibleError([solver_reason(case, scenario, options, exact_lots)])
     division = model.division() if result.status != "no_solution" else None
     evaluation = None
     if division is not None:
@@ -107,6 +133,7 @@ def solve(
     if evaluation is None:
         raise NoSolutionError(time.perf_counter() - began)
     objective = float(evaluation.metrics["objective"])
+    tell("done", f"{result.status}: objective {objective:,.0f}", objective=objective)
     if result.status == "optimal":
         gap: float | None = 0.0
     elif result.bound is None or not math.isfinite(result.bound):
@@ -122,24 +149,31 @@ def solve(
         seconds=time.perf_counter() - began,
         model_stats=model.stats,
         boundaries=case.boundaries,
+        inputs=case.hashes,
         case=case,
     )
 
 
 def evaluate(
-    case: Case, scenario: Scenario | None, assignment: Mapping[str, Any] | pd.Series
+    case: Case,
+    scenario: Scenario | None,
+    assignment: Mapping[str, Any] | pd.Series | pd.DataFrame,
 ) -> Plan:
     """Score a division the commissioner already has (unit → lot label) with the same figures.
 
-    The plan's status is "feasible" when the division keeps every rule of the scenario and
-    "infeasible" otherwise; ``plan.evaluation.breaches`` lists every rule it breaks.
+    ``assignment`` is a mapping or Series of unit → lot, or a DataFrame with columns ``unit``
+    and ``lot`` (e.g. a plan's ``assignment``); every contract unit must have exactly one lot
+    (InputError names those that do not). The plan's status is "feasible" when the division
+    keeps every rule of the scenario and "infeasible" otherwise; ``plan.evaluation.breaches``
+    lists every rule it breaks, each lot named by its label.
 
     >>> boards = read_assignment("data/example/nhs_boards.csv", case)
     >>> evaluate(case, Scenario(), boards).metrics["n_lots"]
     14
     """
     scenario = scenario or Scenario()
-    evaluation = evaluate_division(case, scenario, assignment, build_options(case, scenario))
+    division = _unit_lots(case, assignment)
+    evaluation = evaluate_division(case, scenario, division, build_options(case, scenario))
     status = "feasible" if evaluation.feasible else "infeasible"
     return Plan(
         status,
@@ -149,8 +183,45 @@ def evaluate(
         solver="none",
         seconds=0.0,
         boundaries=case.boundaries,
+        inputs=case.hashes,
         case=case,
     )
+
+
+def _unit_lots(
+    case: Case, assignment: Mapping[str, Any] | pd.Series | pd.DataFrame
+) -> dict[str, Any]:
+    """The division as unit → lot, checked: a DataFrame needs columns unit and lot, and every
+    contract unit needs exactly one lot (the units at fault are named, never a bare KeyError)."""
+    where = "the division"
+    if isinstance(assignment, pd.DataFrame):
+        missing = [c for c in ("unit", "lot") if c not in assignment.columns]
+        if missing:
+            raise InputError(
+                f"a division table needs columns unit and lot; it has "
+                f"{', '.join(map(str, assignment.columns))}.",
+                file=where,
+                column=missing[0],
+            )
+        repeated = sorted(set(assignment["unit"][assignment["unit"].duplicated()].astype(str)))
+        if repeated:
+            raise InputError(
+                f"units repeated: {cut_list(repeated)}; each unit needs one lot.",
+                file=where,
+                column="unit",
+            )
+        division = dict(zip(assignment["unit"].astype(str), assignment["lot"], strict=True))
+    else:
+        division = dict(assignment.items())
+    missing_units = [u for u in case.units if u not in division]
+    if missing_units:
+        raise InputError(
+            f"units without a lot: {cut_list(missing_units)}; every unit of the contract needs "
+            "one.",
+            file=where,
+            column="lot",
+        )
+    return division
 
 
 def _start_division(
@@ -159,39 +230,3 @@ def _start_division(
     """Unit positions per lot of a greedy start (chosen candidates, then plain lots)."""
     groups = [list(listed[c].blocks) for c in start[0]] + start[1]
     return [[u for b in group for u in blocks[b].units] for group in groups]
-
-
-def _lot_count_reasons(case: Case, scenario: Scenario, blocks: list[Block], k: int) -> list[str]:
-    """Why exactly k lots cannot be made, when it is plain from the counts."""
-    if not 1 <= k <= scenario.max_lots:
-        return [f"{k} lots is outside 1..max_lots ({scenario.max_lots})."]
-    if k > len(blocks):
-        return [f"The contract has only {len(blocks)} units or bundles, fewer than {k} lots."]
-    if case.adjacency is not None:
-        pieces = nx.number_connected_components(case.adjacency)
-        if k < pieces:
-            return [
-                f"The areas fall into {pieces} groups that no lot can join: {k} lots are too few."
-            ]
-    return []
-
-
-def _generic_reason(case: Case, scenario: Scenario, exact_lots: int | None = None) -> str:
-    """When no single cause stands out: the rules that cannot all hold together."""
-    rules = [f"every lot with at least {scenario.min_bidders} bidders"]
-    rules.append(
-        f"at most {scenario.max_lots} lots" if exact_lots is None else f"exactly {exact_lots} lots"
-    )
-    if scenario.min_lot_value is not None:
-        rules.append(f"lots worth at least {scenario.min_lot_value:,.0f}")
-    if scenario.max_lot_value is not None:
-        rules.append(f"lots worth at most {scenario.max_lot_value:,.0f}")
-    if case.adjacency is not None:
-        rules.append("each lot's areas connected")
-    if (case.contract["bundle"] != "").any():
-        rules.append("bundles kept together")
-    return (
-        "Each unit can be put in some lot, but these rules cannot all hold at once: "
-        + "; ".join(rules)
-        + ". Relax one of them (e.g. --max-lots, --min-bidders or the value bounds)."
-    )

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+import importlib.metadata
 import json
+import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,14 +21,19 @@ from lotting.ocds import RESERVE_CODES, release_package
 from lotting.plot.lots import plot_lots
 from lotting.plot.map import map_figure, plot_map
 from lotting.plot.style import save_figure
+from lotting.rules.describe import fit_schedule, names_of
 from lotting.rules.scoring import Evaluation
 from lotting.scenario import Scenario
+from lotting.text import fit_list
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 METRICS = ("n_lots", "reach", "open_value", "sub_reach", "total_value", "fewest_bidders")
+#: Columns of :attr:`Plan.lots` that hold lists (joined with ';' in lots.csv).
+LIST_COLUMNS = ("units", "services", "areas", "options", "target_holders", "sub_holders")
+OPTION_COLUMNS = ["lot", "option", "type", "holders", "chain", "target_holders", "names"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,7 @@ class Plan:
 
     ``status`` is "optimal" or "feasible" (stopped by the time limit; ``gap`` is then the proven
     relative gap, None when the solver gave no bound); every figure comes from ``evaluation``.
+    ``inputs`` records each input file of the case (role → file name and SHA-256) for plan.json.
     """
 
     status: str
@@ -43,6 +53,7 @@ class Plan:
     seconds: float
     model_stats: dict[str, int] = field(default_factory=dict)
     boundaries: Boundaries | None = None
+    inputs: dict[str, dict[str, str]] = field(default_factory=dict)
     #: The case it answers (for the report: who can bid, the market, the input files).
     case: Case | None = field(default=None, repr=False, compare=False)
 
@@ -58,8 +69,12 @@ class Plan:
 
     @property
     def lots(self) -> pd.DataFrame:
-        """One row per lot: value, units, services, areas, bidders, options, target holders."""
-        return self.evaluation.lots.drop(columns=["breaches"])
+        """One row per lot: value, units, services, areas, schedule, bidders, options, target
+        holders, subcontractors reached (list cells as lists; lots.csv joins them with ';')."""
+        table = self.evaluation.lots.drop(columns=["breaches"])
+        for column in LIST_COLUMNS:
+            table[column] = table[column].map(_split)
+        return table
 
     @property
     def assignment(self) -> pd.DataFrame:
@@ -68,36 +83,116 @@ class Plan:
 
     @property
     def options(self) -> pd.DataFrame:
-        """Which option can bid for which lot: one row per (lot, option)."""
-        rows = [
-            {"lot": lot, "option": option}
-            for lot, names in sorted(self.evaluation.lot_options.items())
-            for option in names
-        ]
-        return pd.DataFrame(rows, columns=["lot", "option"])
+        """Which option can bid for which lot, and what it is: one row per (lot, option) with
+        its type (lead or consortium), holders, supply chain (the lead's subcontractors),
+        target holders and the holders' names.
+
+        >>> plan.options.columns.tolist()
+        ['lot', 'option', 'type', 'holders', 'chain', 'target_holders', 'names']
+        """
+        known = {o.id: o for o in self.evaluation.options}
+        names = self.evaluation.names
+        rows = []
+        for lot, ids in sorted(self.evaluation.lot_options.items()):
+            for option in ids:
+                o = known.get(option)
+                holders = list(o.holders) if o else option.split("+")
+                rows.append(
+                    {
+                        "lot": lot,
+                        "option": option,
+                        "type": o.type if o else "",
+                        "holders": holders,
+                        "chain": list(o.chain) if o else [],
+                        "target_holders": list(o.targets) if o else [],
+                        "names": names_of(holders + (list(o.chain) if o else []), names),
+                    }
+                )
+        return pd.DataFrame(rows, columns=OPTION_COLUMNS)
+
+    def summary(self, width: int = 60, breaches: bool = False) -> pd.DataFrame:
+        """The table of lots the CLI prints: value, units, bidders, target holders by name and
+        the schedule, each cell cut to ``width`` characters with "and N more", never silently.
+
+        >>> plan.summary().columns.tolist()
+        ['lot', 'value/yr', 'units', 'bidders', 'target holders', 'schedule']
+        """
+        lots = self.evaluation.lots
+        contract = self.evaluation.assignment
+        pairs = {
+            lot: list(zip(group["service"], group["area"], strict=True))
+            for lot, group in contract.groupby("lot", sort=True)
+        }
+        names = self.evaluation.names
+        label = lots["given_lot"] if "given_lot" in lots else lots["lot"]
+        table = pd.DataFrame(
+            {
+                "lot": label.astype(str).tolist(),
+                "value/yr": [money(v, self.scenario.currency) for v in lots["value"]],
+                "units": lots["n_units"].tolist(),
+                "bidders": lots["bidders"].tolist(),
+                "target holders": [
+                    fit_list(names_of(_split(t), names), width, ", ") if t else ""
+                    for t in lots["target_holders"]
+                ],
+                "schedule": [fit_schedule(pairs[lot], width) for lot in lots["lot"]],
+            }
+        )
+        if breaches:
+            table["breaches"] = lots["breaches"].tolist()
+        return table
 
     def to_dict(self, timings: bool = False) -> dict[str, Any]:
-        """The plan.json document; solver seconds only when ``timings`` (they vary run to run)."""
-        lots = [
-            {
-                "lot": int(row.lot),
-                "units": row.units.split(";"),
-                "value": float(row.value),
-                "bidders": int(row.bidders),
-                "target_holders": _split(row.target_holders),
-                "options": _split(row.options),
-            }
-            for row in self.evaluation.lots.itertuples()
-        ]
+        """The plan.json document; solver seconds only when ``timings`` (they vary run to run).
+
+        Beyond DESIGN.md's schema: each lot's ``schedule`` (its services and areas in words),
+        ``sub_holders`` (target suppliers reached as subcontractors) and ``option_details`` (each
+        option's type, holders and supply chain); ``names`` (supplier id → name), ``currency``
+        and ``provenance`` (lotting version, each input file with its SHA-256; the date only
+        from ``SOURCE_DATE_EPOCH``, so the same inputs still give the same bytes).
+        """
+        options = self.options
+        lots = []
+        for row in self.evaluation.lots.itertuples():
+            mine = options[options["lot"] == row.lot]
+            lots.append(
+                {
+                    "lot": int(row.lot),
+                    "units": row.units.split(";"),
+                    "schedule": row.schedule,
+                    "value": float(row.value),
+                    "bidders": int(row.bidders),
+                    "target_holders": _split(row.target_holders),
+                    "sub_holders": _split(row.sub_holders),
+                    "options": _split(row.options),
+                    "option_details": [
+                        {
+                            "option": o.option,
+                            "type": o.type,
+                            "holders": o.holders,
+                            "chain": o.chain,
+                            "target_holders": o.target_holders,
+                        }
+                        for o in mine.itertuples()
+                    ],
+                }
+            )
         metrics = {k: _plain(v) for k, v in self.metrics.items()}
+        mentioned = sorted(
+            {s for lot in lots for o in lot["option_details"] for s in (*o["holders"], *o["chain"])}
+            | {s for lot in lots for s in (*lot["target_holders"], *lot["sub_holders"])}
+        )
         return {
             "status": self.status,
             "objective": self.objective,
             "gap": self.gap,
+            "currency": self.scenario.currency,
             "metrics": metrics,
             "lots": lots,
+            "names": {s: self.evaluation.names.get(s, s) for s in mentioned},
             "scenario": self.scenario.to_dict(),
             "solver": {"name": self.solver, "seconds": round(self.seconds, 3) if timings else None},
+            "provenance": provenance(self.inputs),
         }
 
     def to_json(self, timings: bool = False) -> str:
@@ -163,7 +258,7 @@ class Plan:
         ``extra`` files such as ocds.json), whole or not at all, never over one of ``inputs``."""
         files: dict[str, Writer] = {
             "assignment.csv": lambda p: write_csv(self.assignment, p),
-            "lots.csv": lambda p: write_csv(self.lots, p),
+            "lots.csv": lambda p: write_csv(self.evaluation.lots.drop(columns=["breaches"]), p),
             "plan.json": lambda p: p.write_text(self.to_json(timings), encoding="utf-8"),
             "lots.png": lambda p: save_figure(self.plot(), p),
         }
@@ -171,6 +266,40 @@ class Plan:
             files["map.png"] = lambda p: save_figure(self.map_figure().axes[0], p)
         files.update(extra or {})
         return write_folder(Path(path), files, inputs)
+
+
+def provenance(inputs: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """What made a plan, for an audit: the lotting version, each input file with its SHA-256,
+    and the date only when ``SOURCE_DATE_EPOCH`` sets it (a wall-clock date would break the
+    promise that the same inputs give byte-identical outputs)."""
+    doc: dict[str, Any] = {"lotting": lotting_version(), "inputs": inputs}
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        when = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
+        doc["date"] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return doc
+
+
+def lotting_version() -> str:
+    """The installed lotting's version ("unknown" when run from an uninstalled tree)."""
+    try:
+        return importlib.metadata.version("lotting")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def money(value: Any, currency: str = "GBP") -> str:
+    """An amount as a person reads it: ``GBP 1,234``; pence only when there are any; a blank
+    for no value.
+
+    >>> money(1234.0), money(-0.5, "EUR"), money(None)
+    ('GBP 1,234', 'EUR -0.50', '')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    value = float(value)
+    text = f"{value:,.0f}" if value == round(value) else f"{value:,.2f}"
+    return f"{currency} {text}"
 
 
 def _split(text: str) -> list[str]:

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from lotting.errors import ScenarioError
+from lotting.errors import ScenarioError, did_you_mean
 
 KINDS = ("user_led", "vcse", "sme", "large")
 #: Parameters stored as floats and as whole numbers, so 5000 and 5000.0 give the same plan.json.
@@ -54,6 +54,7 @@ class Scenario:
     subcontracting: bool = _param(
         True, "lead options with supply chains (--no-subcontracting: none)"
     )
+    currency: str = _param("GBP", "currency of every value, shown beside money (e.g. GBP, EUR)")
 
     def __post_init__(self) -> None:
         kinds = self.target_kinds
@@ -85,19 +86,40 @@ class Scenario:
                 _require(name, value, lambda v: v >= 0, "a number ≥ 0")
         lo, hi = self.min_lot_value, self.max_lot_value
         if lo is not None and hi is not None and lo > hi:
-            raise ScenarioError(f"min_lot_value ({lo:g}) is larger than max_lot_value ({hi:g}).")
+            raise ScenarioError(
+                f"min_lot_value ({lo:g}) is larger than max_lot_value ({hi:g}).", "min_lot_value"
+            )
         unknown = [k for k in self.target_kinds if k not in KINDS]
         if unknown:
+            hints = "".join(did_you_mean(k, KINDS) for k in unknown)
             raise ScenarioError(
                 f"target_kinds has unknown kind(s) {', '.join(unknown)}; "
-                f"expected some of {', '.join(KINDS)}."
+                f"expected some of {', '.join(KINDS)}.{hints}",
+                "target_kinds",
             )
         if not self.target_kinds:
-            raise ScenarioError(f"target_kinds is empty; expected some of {', '.join(KINDS)}.")
+            raise ScenarioError(
+                f"target_kinds is empty; expected some of {', '.join(KINDS)}.", "target_kinds"
+            )
+        currency = self.currency
+        if not isinstance(currency, str) or not currency.strip() or " " in currency.strip():
+            raise ScenarioError(
+                f"currency must be a short code such as GBP; got {currency!r}.", "currency"
+            )
 
     def replace(self, **changes: Any) -> Scenario:
         """A copy with some parameters changed, checked like the original."""
         return dataclasses.replace(self, **changes)
+
+    def warnings(self) -> list[str]:
+        """Values that are allowed but rarely meant (e.g. lots nobody need bid for)."""
+        out = []
+        if self.min_bidders == 0:
+            out.append(
+                "min_bidders 0 allows lots that no supplier can bid for; "
+                "DESIGN.md's default is 2 (a real competition)."
+            )
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """Every parameter, JSON-ready."""
@@ -122,6 +144,6 @@ def _require(name: str, value: Any, ok: Any, expected: str, integer: bool = Fals
     """Raise a ScenarioError unless ``value`` is a finite number (whole if asked) passing ``ok``."""
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     if not is_number or not math.isfinite(value) or (integer and int(value) != value):
-        raise ScenarioError(f"{name} must be {expected}; got {value!r}.")
+        raise ScenarioError(f"{name} must be {expected}; got {value!r}.", name)
     if not ok(value):
-        raise ScenarioError(f"{name} must be {expected}; got {value!r}.")
+        raise ScenarioError(f"{name} must be {expected}; got {value!r}.", name)

@@ -503,3 +503,80 @@ def test_error_text_names_file_line_and_column(tiny_case_dir, write):
     assert "contract.csv" in text
     assert "line 2" in text
     assert "column 'value'" in text
+
+
+# --- messages that say what to fix, DataFrame inputs, hashes ----------------------------------
+
+
+@pytest.mark.parametrize(("sep", "word"), [(";", "semicolons"), ("\t", "tabs")])
+def test_other_separators_are_named(tiny_case_dir, write, sep, word):
+    write(tiny_case_dir / "contract.csv", sep.join(["unit", "service", "area", "value"]) + "\n")
+    err = load_error(tiny_case_dir)
+    assert_where(err, "contract.csv", 1, None)
+    assert f"separated by {word}, not commas" in err.message
+
+
+def test_misspelt_area_in_the_contract_is_blamed_on_the_contract(tiny_case_dir, write):
+    text = (tiny_case_dir / "contract.csv").read_text(encoding="utf-8")
+    write(tiny_case_dir / "contract.csv", text.replace(",South,", ",Sooth,"))
+    err = load_error(tiny_case_dir)
+    assert_where(err, "contract.csv", 3, "area")
+    assert "Did you mean 'South'?" in err.message
+
+
+def test_misspelt_area_beside_its_right_spelling_is_hinted(tiny_case_dir, write):
+    text = (tiny_case_dir / "contract.csv").read_text(encoding="utf-8")
+    write(tiny_case_dir / "contract.csv", text.replace("U4,peer,South", "U4,peer,Sooth"))
+    err = load_error(tiny_case_dir)
+    assert Path(err.file).name == "adjacency.csv"
+    assert "typo in" in err.message and "line 5" in err.message
+    assert "Did you mean 'South'?" in err.message
+
+
+def test_unknown_supplier_in_partners_suggests_the_close_one(tiny_case_dir, write):
+    write(tiny_case_dir / "partners.csv", "a,b,relation\nbig1,vcse-1,subcontract\n")
+    err = load_error(tiny_case_dir)
+    assert_where(err, "partners.csv", 2, "b")
+    assert "Did you mean 'vcse1'?" in err.message
+
+
+def test_unknown_area_in_suppliers_warns_with_a_suggestion(tiny_case_dir, write):
+    text = (tiny_case_dir / "suppliers.csv").read_text(encoding="utf-8")
+    write(tiny_case_dir / "suppliers.csv", text.replace("coaching,North\n", "coaching,Nort\n"))
+    case = load(tiny_case_dir)
+    assert any("'Nort'" in w and "Did you mean 'North'?" in w for w in case.warnings)
+
+
+def test_dataframes_load_like_files(tiny_case_dir):
+    """A case built in pandas (list cells as lists) gives the same case and hashes as its CSV."""
+    import pandas as pd
+
+    from_files = load(tiny_case_dir)
+    contract = pd.read_csv(tiny_case_dir / "contract.csv", dtype=str, keep_default_na=False)
+    suppliers = pd.read_csv(tiny_case_dir / "suppliers.csv", dtype=str, keep_default_na=False)
+    suppliers["areas"] = suppliers["areas"].str.split(";")
+    partners = pd.read_csv(tiny_case_dir / "partners.csv", dtype=str)
+    case = load_case(contract, suppliers, partners)
+    assert case.units == from_files.units
+    assert case.suppliers["areas"].tolist() == from_files.suppliers["areas"].tolist()
+    assert case.files == {} and case.adjacency is None
+    assert case.hashes["contract"]["file"] == "contract table"
+    assert len(case.hashes["suppliers"]["sha256"]) == 64
+
+
+def test_a_dataframe_error_names_the_table(tiny_case_dir):
+    import pandas as pd
+
+    bad = pd.DataFrame({"unit": ["U1"], "service": ["s"], "area": ["a"], "value": ["-5"]})
+    with pytest.raises(InputError) as err:
+        load_case(bad, tiny_case_dir / "suppliers.csv")
+    assert err.value.file == "contract table" and err.value.column == "value"
+
+
+def test_hashes_are_the_files_sha256(tiny_case_dir):
+    import hashlib
+
+    case = load(tiny_case_dir)
+    for role, path in case.files.items():
+        expected = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert case.hashes[role] == {"file": path.name, "sha256": expected}

@@ -126,6 +126,29 @@ BAD_CASES: dict[str, Bad] = {
         "partners.csv",
         "column 'b'",
     ),
+    "semicolon-separated": Bad(
+        _replace("contract.csv", "unit;service;area;value\nU1;coaching;North;100\n"),
+        "contract.csv",
+        "separated by semicolons, not commas",
+    ),
+    "misspelt-partner": Bad(
+        _replace("partners.csv", "a,b,relation\nbig1,ulo-1,subcontract\n"),
+        "partners.csv",
+        "Did you mean 'ulo1'?",
+    ),
+    "misspelt-kind": Bad(
+        _replace("suppliers.csv", "supplier,kind,capacity,services,areas\nbig1,user-led,9,*,*\n"),
+        "suppliers.csv",
+        "Did you mean 'user_led'?",
+    ),
+    "misspelt-area-in-contract": Bad(
+        _replace(
+            "contract.csv",
+            "unit,service,area,value\nU1,coaching,North,100\nU2,coaching,Sooth,80\n",
+        ),
+        "contract.csv, line 3, column 'area'",
+        "Did you mean 'South'?",
+    ),
     "empty-file": Bad(_replace("suppliers.csv", b""), "suppliers.csv", "empty"),
     "header-only": Bad(_replace("partners.csv", "a,b,relation\n"), "partners.csv", "no rows"),
     "not-utf8": Bad(
@@ -292,15 +315,17 @@ def test_out_option_is_honoured(runs):
 @pytest.mark.parametrize(
     ("name", "parameter"),
     [
-        ("max-sub-share", "max_sub_share"),
-        ("target-kinds", "target_kinds"),
+        ("max-sub-share", "--max-sub-share"),
+        ("target-kinds", "--target-kinds"),
     ],
 )
 def test_invalid_scenario_option_exits_2(runs, name, parameter):
+    """The CLI names the option the user typed, not the API's field."""
     result = runs[name]
     assert_clean_failure(result, 2)
     assert result.stderr.startswith("Error: ")
     assert parameter in result.stderr
+    assert parameter.lstrip("-").replace("-", "_") not in result.stderr
     assert not (runs["roots"]["scenario"] / "case" / "contract-lots").exists()
 
 
@@ -308,7 +333,7 @@ def test_infeasible_scenario_exits_1(runs):
     result = runs["infeasible"]
     assert_clean_failure(result, 1)
     assert "No feasible division" in result.stderr
-    assert "min_bidders" in result.stderr
+    assert "--min-bidders can be at most 3" in result.stderr.replace("\n", " ")
     assert not (runs["roots"]["infeasible"] / "case" / "contract-lots").exists()
 
 

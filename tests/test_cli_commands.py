@@ -22,7 +22,14 @@ def test_frontier_writes_curve_and_marks_splits_choice(case):
     result = run(["frontier", "case/contract.csv", "--max-lots", "3", "--out", "fr"], case)
     assert result.returncode == 0, result.stderr
     assert "3/3 lots solved" in result.stderr
-    assert sorted(p.name for p in (case / "fr").iterdir()) == ["frontier.csv", "frontier.png"]
+    assert sorted(p.name for p in (case / "fr").iterdir()) == [
+        "frontier.csv",
+        "frontier.json",
+        "frontier.png",
+    ]
+    made_by = json.loads((case / "fr" / "frontier.json").read_text(encoding="utf-8"))
+    assert made_by["command"] == "frontier" and made_by["scenario"]["max_lots"] == 3
+    assert made_by["provenance"]["inputs"]["contract"]["file"] == "contract.csv"
     rows = list(csv.DictReader((case / "fr" / "frontier.csv").open()))
     assert [r["k"] for r in rows] == ["1", "2", "3"]
     chosen = [r for r in rows if r["chosen"] == "True"]

@@ -91,3 +91,29 @@ def test_solver_infeasibility_gets_a_general_reason(tmp_path):
         solve(case, scenario, time_limit=None)
     assert "cannot all hold at once" in str(err.value)
     assert "lots worth at least 100" in str(err.value)
+
+
+def test_min_bidders_too_high_says_the_highest_that_can_work(tmp_path):
+    case = make_case(
+        tmp_path,
+        [("U1", "jobs", "north", 10), ("U2", "jobs", "south", 10)],
+        [*SUPPLIERS, ("A", "sme", 100, "jobs", "north")],
+    )
+    text = reasons(case, Scenario(min_bidders=10))
+    assert "Unit U2 (jobs in south) has only 2 possible bid option(s)" in text
+    assert "so min_bidders can be at most 2" in text
+
+
+def test_one_lot_names_the_rule_the_whole_contract_breaks(tmp_path):
+    """Each unit alone has 3 bidders, but only the two large suppliers can hold both."""
+    case = make_case(
+        tmp_path,
+        [("U1", "jobs", "north", 10), ("U2", "care", "north", 10)],
+        [*SUPPLIERS, ("A", "sme", 100, "jobs", "*"), ("B", "sme", 100, "care", "*")],
+    )
+    with pytest.raises(InfeasibleError) as err:
+        solve(case, Scenario(max_lots=1, min_bidders=3), time_limit=None)
+    text = str(err.value)
+    assert "With max_lots 1 the whole contract is one lot" in text
+    assert "2 bidder(s), fewer than min_bidders 3" in text
+    assert "cannot all hold at once" not in text

@@ -105,3 +105,42 @@ def test_contiguity_and_bundle_breaches(tmp_path):
 def test_objective_formula():
     s = Scenario(lot_cost=3, reach_value=5, open_rate=0.5)
     assert objective(s, reach=2, open_value=10, n_lots=4) == 5 * 2 + 0.5 * 10 - 3 * 4
+
+
+def test_breaches_name_the_commissioners_labels(case):
+    from lotting import evaluate
+
+    plan = evaluate(case, Scenario(min_bidders=3), {"A": "North", "B": "South", "C": "North"})
+    assert plan.evaluation.lots["given_lot"].tolist() == ["North", "South"]
+    assert plan.evaluation.breaches == ["lot North: 2 bidder(s), fewer than min_bidders 3"]
+
+
+def test_evaluate_takes_a_unit_lot_dataframe(case):
+    import pandas as pd
+
+    from lotting import evaluate
+
+    table = pd.DataFrame({"unit": ["A", "B", "C"], "lot": ["x", "y", "x"]})
+    by_frame = evaluate(case, Scenario(min_bidders=1), table)
+    by_dict = evaluate(case, Scenario(min_bidders=1), {"A": "x", "B": "y", "C": "x"})
+    assert by_frame.to_dict() == by_dict.to_dict()
+    again = evaluate(case, Scenario(min_bidders=1), by_frame.assignment)
+    assert again.metrics == by_frame.metrics
+
+
+@pytest.mark.parametrize(
+    ("division", "words"),
+    [
+        ({"unit": ["A"], "group": [1]}, "needs columns unit and lot"),
+        ({"unit": ["A", "B"], "lot": [1, 1]}, "units without a lot: C"),
+        ({"unit": ["A", "A", "B", "C"], "lot": [1, 2, 1, 1]}, "units repeated: A"),
+    ],
+)
+def test_evaluate_says_what_is_wrong_with_a_division_table(case, division, words):
+    import pandas as pd
+
+    from lotting import InputError, evaluate
+
+    with pytest.raises(InputError) as err:
+        evaluate(case, Scenario(), pd.DataFrame(division))
+    assert words in str(err.value)

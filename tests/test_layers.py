@@ -15,7 +15,14 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Each package or module of the library, lowest first; a module may import only from its own
 #: layer or a lower one. Keep in step with the README's architecture section.
 LAYERS = [
-    ("lotting.errors", "lotting.scenario", "lotting.settings", "lotting.files"),
+    (
+        "lotting.errors",
+        "lotting.scenario",
+        "lotting.settings",
+        "lotting.files",
+        "lotting.text",
+        "lotting.progress",
+    ),
     ("lotting.inputs",),
     ("lotting.rules",),
     ("lotting.generate", "lotting.mip"),

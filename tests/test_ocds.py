@@ -45,11 +45,13 @@ def test_items_are_the_units_with_their_lot_and_lots_carry_value_and_currency(pl
     assert {i["id"]: i["relatedLot"] for i in tender["items"]} == {
         u: str(n) for u, n in lot_of.items()
     }
-    assert [lot["id"] for lot in tender["lots"]] == [str(n) for n in plan.lots["lot"]]
-    assert [lot["value"]["amount"] for lot in tender["lots"]] == plan.lots["value"].tolist()
+    assert [lot["id"] for lot in tender["lots"]] == [str(n) for n in plan.evaluation.lots["lot"]]
+    assert [lot["value"]["amount"] for lot in tender["lots"]] == plan.evaluation.lots[
+        "value"
+    ].tolist()
     assert {lot["value"]["currency"] for lot in tender["lots"]} == {"GBP"}
     assert tender["value"]["amount"] == 280000
-    first = plan.lots.iloc[0]
+    first = plan.evaluation.lots.iloc[0]
     assert first["areas"].split(";")[0] in tender["lots"][0]["description"]
     assert "lotDetails" not in tender  # no award cap in the scenario
     assert "lotGroups" not in tender

@@ -54,3 +54,30 @@ def test_to_dict_lists_every_parameter():
     data = Scenario().to_dict()
     assert set(data) == {f.name for f in dataclasses.fields(Scenario)}
     assert data["target_kinds"] == ["user_led"]
+
+
+def test_errors_name_the_field_for_the_cli_to_translate():
+    from lotting.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as err:
+        Scenario(max_sub_share=2)
+    assert err.value.field == "max_sub_share" and "max_sub_share" in str(err.value)
+    with pytest.raises(ScenarioError) as err:
+        Scenario(target_kinds=("user-led",))
+    assert err.value.field == "target_kinds" and "Did you mean 'user_led'?" in str(err.value)
+
+
+def test_currency_defaults_to_gbp_and_must_be_a_code():
+    from lotting.errors import ScenarioError
+
+    assert Scenario().currency == "GBP" and Scenario(currency="EUR").to_dict()["currency"] == "EUR"
+    for bad in ("", "pounds sterling"):
+        with pytest.raises(ScenarioError) as err:
+            Scenario(currency=bad)
+        assert err.value.field == "currency"
+
+
+def test_min_bidders_zero_is_allowed_with_a_warning():
+    assert Scenario().warnings() == []
+    (warning,) = Scenario(min_bidders=0).warnings()
+    assert "min_bidders 0" in warning

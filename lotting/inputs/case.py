@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeAlias
 
 import networkx as nx
 import pandas as pd
 
-from lotting.errors import InputError
+from lotting.errors import InputError, did_you_mean
 from lotting.inputs.boundaries import Boundaries, read_topojson
 from lotting.scenario import KINDS
 
 RELATIONS = ("consortium", "subcontract")
+#: A table given as a file or, from the API, as a DataFrame.
+Source: TypeAlias = str | Path | pd.DataFrame
 ALL = "*"
 
 
@@ -25,7 +29,9 @@ class Case:
     ``contract`` has one row per unit (columns unit, service, area, value, bundle; bundle is ""
     when none) in file order; ``suppliers`` one row per supplier (supplier, name, kind, capacity,
     turnover, services, areas; services and areas are tuples or ``("*",)``); ``partners`` the links
-    (a, b, relation); ``adjacency`` the area graph over the contract's areas, or None.
+    (a, b, relation); ``adjacency`` the area graph over the contract's areas, or None;
+    ``files`` the files read by role; ``hashes`` each input (role → file name and SHA-256; a
+    DataFrame input is hashed as its CSV text) for a plan's provenance.
     """
 
     contract: pd.DataFrame
@@ -35,6 +41,7 @@ class Case:
     files: dict[str, Path]
     warnings: tuple[str, ...] = field(default=())
     boundaries: Boundaries | None = None
+    hashes: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def units(self) -> list[str]:
@@ -48,15 +55,17 @@ class Case:
 
 
 def load_case(
-    contract: str | Path,
-    suppliers: str | Path | None = None,
-    partners: str | Path | None = None,
-    adjacency: str | Path | None = None,
+    contract: Source,
+    suppliers: Source | None = None,
+    partners: Source | None = None,
+    adjacency: Source | None = None,
     boundaries: str | Path | None = None,
 ) -> Case:
     """Read and validate the CSV files of a case; raise InputError naming file, line and column.
 
-    Files not named are looked for beside the contract: ``suppliers.csv`` (required),
+    Any of the tables may be a DataFrame instead of a path (an analyst's case built in pandas;
+    list cells may be lists), checked exactly as the same CSV file would be.
+    Files not named are looked for beside the contract file: ``suppliers.csv`` (required),
     ``partners.csv``, ``adjacency.csv`` and ``boundaries.topojson`` (optional; area shapes for
     maps, used when its area names match the contract's; a broken one found beside the contract
     is skipped with a warning, a named one is an error).
@@ -64,51 +73,68 @@ def load_case(
     >>> case = load_case("data/example/contract.csv")
     >>> len(case.contract)
     64
+    >>> load_case(case.contract[["unit", "service", "area", "value"]], case.suppliers).units[0]
+    'EMP-S12000033'
     """
-    contract_path = Path(contract)
-    beside = contract_path.parent
-    contract_df = read_contract(contract_path)  # first, so a missing contract is named as such
-    suppliers_path = Path(suppliers) if suppliers is not None else beside / "suppliers.csv"
-    if suppliers is None and not suppliers_path.exists():
+    framed = isinstance(contract, pd.DataFrame)
+    beside = Path(".") if framed else Path(contract).parent
+    contract_df = read_contract(contract)  # first, so a missing contract is named as such
+    suppliers_src: Source = suppliers if suppliers is not None else beside / "suppliers.csv"
+    if suppliers is None and (framed or not Path(suppliers_src).exists()):
         raise InputError(
-            f"no supplier market: expected suppliers.csv beside the contract, "
-            f"or name one with --suppliers FILE (looked for {suppliers_path}).",
-            file=str(contract_path),
+            "no supplier market: expected suppliers.csv beside the contract, "
+            f"or name one with --suppliers FILE (looked for {suppliers_src})."
+            if not framed
+            else "no supplier market: pass the suppliers table with the contract table.",
+            file=source_name(contract, "contract"),
         )
-    partners_path = _optional(partners, beside / "partners.csv")
-    adjacency_path = _optional(adjacency, beside / "adjacency.csv")
+    partners_src = _optional(partners, None if framed else beside / "partners.csv")
+    adjacency_src = _optional(adjacency, None if framed else beside / "adjacency.csv")
 
     warnings: list[str] = []
-    suppliers_df = read_suppliers(suppliers_path, contract_df, warnings)
+    suppliers_df = read_suppliers(suppliers_src, contract_df, warnings)
     partners_df = (
-        read_partners(partners_path, suppliers_df)
-        if partners_path is not None
+        read_partners(partners_src, suppliers_df)
+        if partners_src is not None
         else pd.DataFrame({"a": [], "b": [], "relation": []}, dtype=str)
     )
+    contract_name = source_name(contract, "contract")
     graph = (
-        read_adjacency(adjacency_path, contract_df, warnings)
-        if adjacency_path is not None
+        read_adjacency(adjacency_src, contract_df, warnings, contract_name)
+        if adjacency_src is not None
         else None
     )
-    files = {"contract": contract_path, "suppliers": suppliers_path}
-    if partners_path is not None:
-        files["partners"] = partners_path
-    if adjacency_path is not None:
-        files["adjacency"] = adjacency_path
-    shapes = _boundaries(boundaries, beside / "boundaries.topojson", contract_df, warnings)
+    sources: dict[str, Source] = {"contract": contract, "suppliers": suppliers_src}
+    if partners_src is not None:
+        sources["partners"] = partners_src
+    if adjacency_src is not None:
+        sources["adjacency"] = adjacency_src
+    shapes = _boundaries(
+        boundaries, None if framed else beside / "boundaries.topojson", contract_df, warnings
+    )
     if shapes is not None:
-        files["boundaries"] = Path(shapes.file)
-    return Case(contract_df, suppliers_df, partners_df, graph, files, tuple(warnings), shapes)
+        sources["boundaries"] = Path(shapes.file)
+    files = {r: Path(src) for r, src in sources.items() if not isinstance(src, pd.DataFrame)}
+    hashes = {
+        role: {
+            "file": source_name(src, role) if isinstance(src, pd.DataFrame) else Path(src).name,
+            "sha256": source_hash(src, role),
+        }
+        for role, src in sources.items()
+    }
+    return Case(
+        contract_df, suppliers_df, partners_df, graph, files, tuple(warnings), shapes, hashes
+    )
 
 
 def _boundaries(
-    named: str | Path | None, beside: Path, contract: pd.DataFrame, warnings: list[str]
+    named: str | Path | None, beside: Path | None, contract: pd.DataFrame, warnings: list[str]
 ) -> Boundaries | None:
     """Area shapes for maps: a named file must load; one found beside the contract may fail."""
     areas = list(dict.fromkeys(contract["area"]))
     if named is not None:
         return read_topojson(named, names=areas)
-    if not beside.exists():
+    if beside is None or not beside.exists():
         return None
     try:
         shapes = read_topojson(beside, names=areas)
@@ -121,26 +147,37 @@ def _boundaries(
     return shapes
 
 
-def _optional(named: str | Path | None, default: Path) -> Path | None:
-    """The named file (which must then exist), else the default if it exists, else None."""
+def _optional(named: Source | None, default: Path | None) -> Source | None:
+    """The named file or table (a file must then exist), else the default if it exists."""
     if named is not None:
-        return Path(named)
-    return default if default.exists() else None
+        return named if isinstance(named, pd.DataFrame) else Path(named)
+    return default if default is not None and default.exists() else None
 
 
-def read_table(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
-    """Read a UTF-8 CSV as trimmed text; check it has rows and the required columns.
+def source_name(source: Source, role: str) -> str:
+    """How errors name a source: the file's path, or ``<role> table`` for a DataFrame."""
+    return f"{role} table" if isinstance(source, pd.DataFrame) else str(source)
 
-    Row labels are the file's line numbers (header = line 1), so errors can name them.
-    """
-    name = str(path)
+
+def frame_text(df: pd.DataFrame) -> str:
+    """A DataFrame as the CSV text lotting reads (list cells joined with ';'), so a case built
+    in pandas is checked, and hashed, exactly as the same file would be."""
+    flat = df.map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
+    return str(flat.to_csv(index=False, lineterminator="\n"))
+
+
+def source_text(source: Source, role: str) -> str:
+    """The CSV text of a source: a UTF-8 file read and checked, or a DataFrame written out."""
+    if isinstance(source, pd.DataFrame):
+        return frame_text(source)
+    path, name = Path(source), str(source)
     if not path.exists():
         raise InputError("file does not exist.", file=name)
     if path.is_dir():
         raise InputError("is a folder, expected a CSV file.", file=name)
     raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         raise InputError(
@@ -148,6 +185,25 @@ def read_table(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
             file=name,
             row=line,
         ) from None
+
+
+def source_hash(source: Source, role: str) -> str:
+    """SHA-256 of a file's bytes, or of a DataFrame's CSV text: what plan.json records."""
+    if isinstance(source, pd.DataFrame):
+        data = frame_text(source).encode("utf-8")
+    else:
+        data = Path(source).read_bytes()
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_table(path: Source, required: tuple[str, ...], role: str = "input") -> pd.DataFrame:
+    """Read a UTF-8 CSV (or a DataFrame) as trimmed text; check it has rows and the required
+    columns, and say so when the file is separated by ';' or tabs instead of commas.
+
+    Row labels are the file's line numbers (header = line 1), so errors can name them.
+    """
+    name = source_name(path, role)
+    text = source_text(path, role)
     if not text.strip():
         raise InputError(
             f"file is empty; expected a header row with columns {', '.join(required)}.", file=name
@@ -168,9 +224,21 @@ def read_table(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
             column=duplicated[0],
         )
     missing = [c for c in required if c not in df.columns]
+    if missing and len(header) == 1:
+        for sep, called in ((";", "semicolons"), ("\t", "tabs")):
+            if sep in first and missing[0] in [c.strip() for c in first.split(sep)]:
+                raise InputError(
+                    f"the columns are separated by {called}, not commas; lotting reads "
+                    "comma-separated files (';' separates the items of a list inside a cell). "
+                    'Save it as "CSV UTF-8 (comma delimited)".',
+                    file=name,
+                    row=1,
+                )
     if missing:
+        hint = did_you_mean(missing[0], df.columns)
         raise InputError(
-            f"missing required column '{missing[0]}'; the header has: {', '.join(df.columns)}.",
+            f"missing required column '{missing[0]}'; the header has: "
+            f"{', '.join(df.columns)}.{hint}",
             file=name,
             column=missing[0],
         )
@@ -233,10 +301,10 @@ def _positive_numbers(
     return pd.Series(out, dtype=float)
 
 
-def read_contract(path: Path) -> pd.DataFrame:
+def read_contract(path: Source) -> pd.DataFrame:
     """Read contract.csv: one row per unit, with unit, service, area, value and optional bundle."""
-    file = str(path)
-    df = read_table(path, ("unit", "service", "area", "value"))
+    file = source_name(path, "contract")
+    df = read_table(path, ("unit", "service", "area", "value"), "contract")
     for column, what in (("unit", "unit"), ("service", "service"), ("area", "area")):
         _require_text(df, column, file, what)
     _require_unique(df, "unit", file, "unit")
@@ -253,10 +321,10 @@ def _split_list(text: str) -> tuple[str, ...]:
     return tuple(sorted({item.strip() for item in text.split(";") if item.strip()}))
 
 
-def read_suppliers(path: Path, contract: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
+def read_suppliers(path: Source, contract: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
     """Read suppliers.csv; capacity may be replaced by turnover (resolved per scenario)."""
-    file = str(path)
-    df = read_table(path, ("supplier", "kind", "services", "areas"))
+    file = source_name(path, "suppliers")
+    df = read_table(path, ("supplier", "kind", "services", "areas"), "suppliers")
     if "capacity" not in df.columns and "turnover" not in df.columns:
         raise InputError(
             "missing required column 'capacity' (or 'turnover' instead); "
@@ -269,7 +337,11 @@ def read_suppliers(path: Path, contract: pd.DataFrame, warnings: list[str]) -> p
     for line, kind in df["kind"].items():
         if kind not in KINDS:
             raise InputError(
-                f"unknown kind '{kind}'; expected one of {', '.join(KINDS)}.", file, line, "kind"
+                f"unknown kind '{kind}'; expected one of {', '.join(KINDS)}."
+                + did_you_mean(kind, KINDS),
+                file,
+                line,
+                "kind",
             )
     for column in ("capacity", "turnover"):
         if column not in df.columns:
@@ -295,9 +367,10 @@ def read_suppliers(path: Path, contract: pd.DataFrame, warnings: list[str]) -> p
                 )
             unknown = [i for i in items if i != ALL and i not in known[column]]
             if unknown:
+                hints = "".join(did_you_mean(u, known[column]) for u in unknown)
                 warnings.append(
                     f"{file} line {line}: {column} {', '.join(repr(u) for u in unknown)} "
-                    "not in the contract (ignored)."
+                    f"not in the contract (ignored).{hints}"
                 )
             lists[line] = items
         df[column] = pd.Series(lists, dtype=object)
@@ -307,17 +380,21 @@ def read_suppliers(path: Path, contract: pd.DataFrame, warnings: list[str]) -> p
     return df.reset_index(names="line")
 
 
-def read_partners(path: Path, suppliers: pd.DataFrame) -> pd.DataFrame:
+def read_partners(path: Source, suppliers: pd.DataFrame) -> pd.DataFrame:
     """Read partners.csv: consortium (undirected) and subcontract (prime a → b) links."""
-    file = str(path)
-    df = read_table(path, ("a", "b", "relation"))
+    file = source_name(path, "partners")
+    df = read_table(path, ("a", "b", "relation"), "partners")
     known = set(suppliers["supplier"])
     for line, row in df.iterrows():
         for column in ("a", "b"):
             if row[column] not in known:
                 shown = row[column] or "(blank)"
                 raise InputError(
-                    f"'{shown}' is not a supplier in the market file.", file, line, column
+                    f"'{shown}' is not a supplier in the market file."
+                    + did_you_mean(row[column], known),
+                    file,
+                    line,
+                    column,
                 )
         if row["relation"] not in RELATIONS:
             raise InputError(
@@ -331,10 +408,16 @@ def read_partners(path: Path, suppliers: pd.DataFrame) -> pd.DataFrame:
     return df.reset_index(names="line")
 
 
-def read_adjacency(path: Path, contract: pd.DataFrame, warnings: list[str]) -> nx.Graph:
-    """Read adjacency.csv into a graph over the contract's areas; every area must appear."""
-    file = str(path)
-    df = read_table(path, ("area_a", "area_b"))
+def read_adjacency(
+    path: Source, contract: pd.DataFrame, warnings: list[str], contract_file: str = "contract.csv"
+) -> nx.Graph:
+    """Read adjacency.csv into a graph over the contract's areas; every area must appear.
+
+    A contract area missing here that is close to an adjacency area the contract lacks is a typo
+    in the contract ("Fyfe" for "Fife"), so the error names ``contract_file`` and its line.
+    """
+    file = source_name(path, "adjacency")
+    df = read_table(path, ("area_a", "area_b"), "adjacency")
     _require_text(df, "area_a", file, "area_a")
     areas = list(dict.fromkeys(contract["area"]))
     wanted = set(areas)
@@ -349,6 +432,23 @@ def read_adjacency(path: Path, contract: pd.DataFrame, warnings: list[str]) -> n
         if a in wanted and b in wanted and a != b:
             graph.add_edge(a, b)
     missing = [a for a in areas if a not in seen]
+    for area in missing:
+        hint = did_you_mean(area, sorted(ignored))
+        if not hint and did_you_mean(area, sorted(seen)):
+            line = int(contract.loc[contract["area"] == area, "line"].iloc[0])
+            raise InputError(
+                f"contract area '{area}' does not appear; every area must be listed. If it "
+                f"is a typo in {contract_file} (line {line}):" + did_you_mean(area, sorted(seen)),
+                file=file,
+            )
+        if hint:
+            line = int(contract.loc[contract["area"] == area, "line"].iloc[0])
+            raise InputError(
+                f"area '{area}' is not in {file} or any other file of the case.{hint}",
+                file=contract_file,
+                row=line,
+                column="area",
+            )
     if missing:
         raise InputError(
             f"contract area(s) {', '.join(repr(a) for a in missing)} do not appear; every area "

@@ -9,6 +9,7 @@ from typing import Any
 
 from lotting.errors import InputError
 from lotting.inputs.case import Case, read_table
+from lotting.text import cut_list
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def read_ocds(path: str | Path, case: Case) -> Division:
         assignment[unit] = str(lot).strip()
     missing = [f"'{u}'" for u in case.units if u not in assignment]
     if missing:
-        raise InputError(f"tender.items lack units of the contract: {_cut(missing)}.", file)
+        raise InputError(f"tender.items lack units of the contract: {cut_list(missing)}.", file)
     lots = tender.get("lots") if isinstance(tender, dict) else None
     return Division(assignment, _reserved_lots(lots, set(assignment.values())))
 
@@ -120,11 +121,11 @@ def read_assignment(path: str | Path, case: Case) -> dict[str, str]:
     missing = [f"'{u}'" for u in case.units if u not in seen]
     problems = []
     if missing:
-        problems.append(f"units missing: {_cut(missing)}")
+        problems.append(f"units missing: {cut_list(missing)}")
     if repeated:
-        problems.append(f"units repeated: {_cut(repeated)}")
+        problems.append(f"units repeated: {cut_list(repeated)}")
     if unknown:
-        problems.append(f"units not in the contract: {_cut(unknown)}")
+        problems.append(f"units not in the contract: {cut_list(unknown)}")
     if problems:
         raise InputError(
             "every unit of the contract must appear exactly once; " + "; ".join(problems) + ".",
@@ -132,9 +133,3 @@ def read_assignment(path: str | Path, case: Case) -> dict[str, str]:
             column="unit",
         )
     return {row["unit"]: row["lot"] for _, row in df.iterrows()}
-
-
-def _cut(items: list[str], most: int = 8) -> str:
-    """A list cut to ``most`` names, saying how many more there are."""
-    extra = len(items) - most
-    return ", ".join(items[:most]) + (f" and {extra} more" if extra > 0 else "")

@@ -13,11 +13,11 @@ import networkx as nx
 
 from lotting.inputs.case import Case
 from lotting.rules.blocks import Block, make_blocks
+from lotting.rules.lots import LotJudge
 from lotting.rules.options import Option
 from lotting.rules.values import above
 from lotting.scenario import Scenario
-
-MAX_NAMED = 8
+from lotting.text import cut_list
 
 
 def infeasibility_reasons(
@@ -40,12 +40,6 @@ def _label(case: Case, position: int) -> str:
     return f"{row['unit']} ({row['service']} in {row['area']})"
 
 
-def _names(items: list[str]) -> str:
-    """A list cut to MAX_NAMED names, saying how many more there are."""
-    shown = ", ".join(items[:MAX_NAMED])
-    return shown + (f" and {len(items) - MAX_NAMED} more" if len(items) > MAX_NAMED else "")
-
-
 def _block_label(case: Case, block: Block) -> str:
     """A block by its bundle name, or its single unit."""
     if block.bundle:
@@ -59,23 +53,28 @@ def _uncovered(case: Case, options: Sequence[Option]) -> list[str]:
     missing = [_label(case, u) for u in range(len(case.contract)) if u not in covered]
     if not missing:
         return []
-    return [f"No supplier, supply chain or consortium covers unit(s) {_names(missing)}."]
+    return [f"No supplier, supply chain or consortium covers unit(s) {cut_list(missing)}."]
 
 
 def _too_few_bidders(
     case: Case, scenario: Scenario, options: Sequence[Option], blocks: list[Block]
 ) -> list[str]:
     """Blocks that fewer than min_bidders options could bid for, even in a lot of their own."""
-    short = []
+    short, counts = [], []
     for block in blocks:
         count = sum(1 for o in options if o.can_hold(block))
+        counts.append(count)
         if count < scenario.min_bidders:
             short.append(f"{_block_label(case, block)}: {count}")
     if not short:
         return []
+    fewest = min(counts)
+    worst = _block_label(case, blocks[counts.index(fewest)])
     return [
         f"Even in a lot of its own, each of these can have fewer than min_bidders "
-        f"{scenario.min_bidders} bidders (most possible shown): {_names(short)}."
+        f"{scenario.min_bidders} bidders (most possible shown): {cut_list(short)}. "
+        f"{worst[0].upper()}{worst[1:]} has only {fewest} possible bid option(s), "
+        f"so min_bidders can be at most {fewest}."
     ]
 
 
@@ -87,7 +86,7 @@ def _value_bounds(case: Case, scenario: Scenario, blocks: list[Block]) -> list[s
     if hi is not None:
         heavy = [f"{_block_label(case, b)} ({b.value:,.0f})" for b in blocks if above(b.value, hi)]
         if heavy:
-            out.append(f"Worth more than max_lot_value {hi:,.0f} on their own: {_names(heavy)}.")
+            out.append(f"Worth more than max_lot_value {hi:,.0f} on their own: {cut_list(heavy)}.")
         elif hi > 0 and math.ceil(total / hi - 1e-9) > scenario.max_lots:
             out.append(
                 f"The contract is worth {total:,.0f}, so lots of at most {hi:,.0f} need at least "
@@ -115,7 +114,62 @@ def _separated(case: Case, scenario: Scenario, blocks: list[Block]) -> list[str]
         alone = sorted(" + ".join(sorted(p)) for p in pieces)
         out.append(
             f"The areas fall into {len(pieces)} groups that no lot can join "
-            f"({_names(alone)}), so at least {len(pieces)} lots are needed, "
+            f"({cut_list(alone)}), so at least {len(pieces)} lots are needed, "
             f"more than max_lots {scenario.max_lots}."
         )
     return out
+
+
+def lot_count_reasons(case: Case, scenario: Scenario, blocks: list[Block], k: int) -> list[str]:
+    """Why exactly k lots cannot be made, when it is plain from the counts."""
+    if not 1 <= k <= scenario.max_lots:
+        return [f"{k} lots is outside 1..max_lots ({scenario.max_lots})."]
+    if k > len(blocks):
+        return [f"The contract has only {len(blocks)} units or bundles, fewer than {k} lots."]
+    if case.adjacency is not None:
+        pieces = nx.number_connected_components(case.adjacency)
+        if k < pieces:
+            return [
+                f"The areas fall into {pieces} groups that no lot can join: {k} lots are too few."
+            ]
+    return []
+
+
+def solver_reason(
+    case: Case,
+    scenario: Scenario,
+    options: Sequence[Option],
+    exact_lots: int | None = None,
+) -> str:
+    """Why the solver found no division when no single check above did.
+
+    With one lot allowed the whole contract is that lot, so the rules it breaks are named;
+    otherwise the rules that cannot all hold together are listed.
+    """
+    if (exact_lots if exact_lots is not None else scenario.max_lots) == 1:
+        whole = LotJudge(case, scenario, options).judge(range(len(case.contract)))
+        rule = "exactly 1 lot" if exact_lots is not None else "max_lots 1"
+        return (
+            f"With {rule} the whole contract is one lot, and that lot breaks: "
+            + "; ".join(whole.breaches)
+            + ". Allow more lots (max_lots) or relax that rule."
+        )
+    rules = [f"every lot with at least {scenario.min_bidders} bidders (min_bidders)"]
+    rules.append(
+        f"at most {scenario.max_lots} lots (max_lots)"
+        if exact_lots is None
+        else f"exactly {exact_lots} lots"
+    )
+    if scenario.min_lot_value is not None:
+        rules.append(f"lots worth at least {scenario.min_lot_value:,.0f} (min_lot_value)")
+    if scenario.max_lot_value is not None:
+        rules.append(f"lots worth at most {scenario.max_lot_value:,.0f} (max_lot_value)")
+    if case.adjacency is not None:
+        rules.append("each lot's areas connected")
+    if (case.contract["bundle"] != "").any():
+        rules.append("bundles kept together")
+    return (
+        "Each unit can be put in some lot, but these rules cannot all hold at once: "
+        + "; ".join(rules)
+        + ". Relax one of them (e.g. max_lots, min_bidders or the value bounds)."
+    )

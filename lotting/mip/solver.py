@@ -6,14 +6,18 @@ CBC's result line and gap from its log, decide between optimal, feasible and no 
 
 from __future__ import annotations
 
+import math
 import re
 import tempfile
 import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pulp
+
+from lotting.progress import Event, Progress, relative_gap
 
 SOLVERS = ("highs", "cbc")
 #: Relative and absolute optimality tolerances: tight, so "optimal" means optimal.
@@ -39,20 +43,25 @@ def run(
     start: dict[pulp.LpVariable, float] | None = None,
     presolve: bool = True,
     node_limit: int | None = None,
+    progress: Progress | None = None,
+    log: bool = False,
 ) -> SolverRun:
     """Solve ``problem`` (a maximisation) with the named solver; ``time_limit`` None or 0 = none.
 
     ``start`` gives values of some variables of a feasible solution for the solver to begin with;
     ``presolve=False`` skips HiGHS's presolve, which on very large models can take most of the
     time limit before the first bound. ``node_limit`` stops the branch and bound after that many
-    nodes: a budget that, unlike seconds, gives the same answer on any machine.
+    nodes: a budget that, unlike seconds, gives the same answer on any machine. ``progress``
+    receives HiGHS's improving solutions and, every few seconds, its incumbent, bound and gap
+    (HiGHS callbacks, which only observe the search); ``log`` also sends each line of the
+    solver's own log to ``progress`` as a ``log`` event (never to stdout).
     """
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver '{solver}'; expected one of {', '.join(SOLVERS)}")
     limit = float(time_limit) if time_limit else None
     began = time.perf_counter()
     if solver == "highs":
-        status, bound = _run_highs(problem, limit, start or {}, presolve, node_limit)
+        status, bound = _run_highs(problem, limit, start or {}, presolve, node_limit, progress, log)
     else:
         status, bound = _run_cbc(problem, limit, start or {}, node_limit)
     return SolverRun(status, bound, time.perf_counter() - began, solver)
@@ -64,6 +73,8 @@ def _run_highs(
     start: dict[pulp.LpVariable, float],
     presolve: bool = True,
     node_limit: int | None = None,
+    progress: Progress | None = None,
+    log: bool = False,
 ) -> tuple[str, float | None]:
     """HiGHS through highspy; status from the HiGHS model status, bound from its MIP info."""
     import highspy
@@ -82,6 +93,8 @@ def _run_highs(
                 index = np.array([var.index for var in start], dtype=np.int32)
                 value = np.array(list(start.values()), dtype=np.float64)
                 lp.solverModel.setSolution(len(index), index, value)
+            if progress is not None:
+                _watch(lp.solverModel, progress, log)
             lp.solverModel.run()
 
         def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[int, int]:
@@ -113,6 +126,54 @@ def _run_highs(
         return "infeasible", None
     bound = -float(info.mip_dual_bound)  # PuLP hands HiGHS the negated (minimised) objective
     return ("feasible" if has_solution else "no_solution"), bound
+
+
+#: Seconds between the solver's bound-and-gap reports.
+REPORT_EVERY = 2.0
+
+
+def _watch(highs: Any, progress: Progress, log: bool) -> None:
+    """Subscribe to HiGHS's callbacks: improving solutions, a report every REPORT_EVERY seconds
+    and, with ``log``, the solver's log lines (its console output turned off). PuLP hands HiGHS
+    the negated objective, so values are negated back."""
+    last = [-REPORT_EVERY]
+
+    def improving(e: Any) -> None:
+        # the bound is left out: while HiGHS tries the start, it is that sub-problem's bound
+        data = e.data_out
+        objective = _finite(-data.objective_function_value)
+        progress(Event("incumbent", "", objective, seconds=float(data.running_time)))
+
+    def report(e: Any) -> None:
+        data = e.data_out
+        seconds = float(data.running_time)
+        if seconds - last[0] >= REPORT_EVERY:
+            last[0] = seconds
+            objective, bound = _finite(-data.mip_primal_bound), _finite(-data.mip_dual_bound)
+            gap = relative_gap(objective, bound)
+            progress(Event("bound", "", objective, bound, gap, seconds=seconds))
+
+    highs.cbMipImprovingSolution.subscribe(improving)
+    highs.cbMipInterrupt.subscribe(report)
+    # HiGHS's MIP log lines come every few seconds even at the root node, where the interrupt
+    # callback is rare; logging is on but never to the console (stdout stays the CLI's).
+    highs.setOptionValue("output_flag", True)
+    highs.setOptionValue("log_to_console", False)
+    highs.cbMipLogging.subscribe(report)
+    if log:
+        pending = [""]
+
+        def line(e: Any) -> None:  # HiGHS sends pieces of lines: pass on whole ones
+            *done, pending[0] = (pending[0] + str(e.message)).split("\n")
+            for text in done:
+                progress(Event("log", text))
+
+        highs.cbLogging.subscribe(line)
+
+
+def _finite(value: float) -> float | None:
+    """A number, or None for HiGHS's ±inf (nothing known yet)."""
+    return float(value) if math.isfinite(value) else None
 
 
 def _cbc_command(**kwargs: object) -> pulp.LpSolver:

@@ -14,6 +14,7 @@ from lotting.rules.market import capacities, coverage, targets
 from lotting.rules.options import Option, build_options, consortium_cliques
 from lotting.rules.values import fits
 from lotting.scenario import KINDS, Scenario
+from lotting.text import cut_list, fit_list
 
 #: Widest line of :meth:`MarketReport.to_text`.
 WIDTH = 100
@@ -335,26 +336,11 @@ def _money(value: float) -> str:
     return f"{value:,.0f}" if value == round(value) else f"{value:,.2f}"
 
 
-def _cut(items: Sequence[str], limit: int = MAX_NAMED, sep: str = ", ") -> str:
-    """A list cut to ``limit`` names, saying how many more there are."""
-    shown = sep.join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
-
-
 def _either(items: Sequence[str]) -> str:
     """Alternatives as prose, ``a, b or c``, cut to MAX_NAMED."""
     if len(items) > MAX_NAMED or len(items) < 2:
-        return _cut(items)
+        return cut_list(items, MAX_NAMED)
     return f"{', '.join(items[:-1])} or {items[-1]}"
-
-
-def _fit_names(items: Sequence[str], width: int, sep: str = "; ") -> str:
-    """As many names as fit in ``width`` characters, then "and N more" (at least one name)."""
-    for count in range(len(items), 0, -1):
-        text = _cut(items, count, sep)
-        if len(text) <= width:
-            return text
-    return _cut(items, 1, sep)
 
 
 def _heading(title: str) -> list[str]:
@@ -397,7 +383,7 @@ def _table(df: pd.DataFrame, text: Sequence[str] = ()) -> list[str]:
 
 def _members(text: str, width: int = MEMBERS_WIDTH) -> str:
     """A ';'-joined member list cut to what fits in ``width`` characters."""
-    return _fit_names(text.split(";"), width) if text else ""
+    return fit_list(text.split(";"), width) if text else ""
 
 
 def _render(report: MarketReport) -> str:
@@ -418,7 +404,7 @@ def _render(report: MarketReport) -> str:
         f"{areas} areas); {int(report.kinds['suppliers'].sum())} suppliers.",
         f"Scenario: min_bidders {s.min_bidders}; {consortia}; {subcontracting}; "
         f"targets {', '.join(s.target_kinds)}.",
-        f"Units no option covers: {_cut(report.uncovered) or 'none'}.",
+        f"Units no option covers: {cut_list(report.uncovered, MAX_NAMED) or 'none'}.",
         f"Units flagged: {len(flagged)}. Stranded target suppliers: {len(report.stranded)} of "
         f"{int(report.kinds['targets'].sum())}.",
     ]

@@ -236,7 +236,7 @@ def _headline(report: Report, money: Any) -> str:
 
 def _lot_columns(plan: Plan) -> list[str]:
     """Optional lot columns the scenario uses (reserved lots, robust bidders)."""
-    lots = plan.lots
+    lots = plan.evaluation.lots
     out = []
     if "reserved" in lots and bool(lots["reserved"].any()):
         out.append("reserved")
@@ -248,7 +248,7 @@ def _lot_columns(plan: Plan) -> list[str]:
 def _lot_rows(plan: Plan, statement: Statement, money: Any) -> list[dict[str, Any]]:
     """A row per lot for the lot table."""
     rows = []
-    for access, row in zip(statement.lots, plan.lots.to_dict("records"), strict=True):
+    for access, row in zip(statement.lots, plan.evaluation.lots.to_dict("records"), strict=True):
         rows.append(
             {
                 "lot": access.lot,

@@ -47,6 +47,7 @@ class LotAccess:
     value: float
     services: tuple[str, ...]
     areas: tuple[str, ...]
+    schedule: str
     bidders: int
     alone: tuple[str, ...]
     consortium: tuple[str, ...]
@@ -81,7 +82,7 @@ def lot_access(case: Case, plan: Plan) -> tuple[LotAccess, ...]:
     position = {u: i for i, u in enumerate(case.units)}
     names = _names(case)
     out = []
-    for row in plan.lots.itertuples():
+    for row in plan.evaluation.lots.itertuples():
         check = judge.judge([position[u] for u in str(row.units).split(";")])
         leads = {t for o in check.eligible if o.type == "lead" for t in o.targets}
         joint = {t for o in check.eligible if o.type != "lead" for t in o.targets} - leads
@@ -92,6 +93,7 @@ def lot_access(case: Case, plan: Plan) -> tuple[LotAccess, ...]:
                 value=float(row.value),
                 services=tuple(str(row.services).split(";")),
                 areas=tuple(str(row.areas).split(";")),
+                schedule=str(getattr(row, "schedule", "") or ""),
                 bidders=int(row.bidders),
                 alone=tuple(sorted(names[s] for s in leads)),
                 consortium=tuple(sorted(names[s] for s in joint)),
@@ -118,7 +120,7 @@ def divide_or_explain(
     rows = {int(r["k"]): r for r in frontier.to_dict("records")}
     n = int(m["n_lots"])
     total = float(m["total_value"])
-    units = sum(int(v) for v in plan.lots["n_units"])
+    units = sum(int(v) for v in plan.evaluation.lots["n_units"])
     proof = _proof(plan)
     paragraphs: list[str] = []
     closing: list[str] = []
@@ -185,7 +187,7 @@ def _access_sentence(plan: Plan, money: Any) -> str:
 
 def _lot_line(lot: LotAccess, money: Any) -> str:
     """One lot: its shape, value, bid options and who of the targets can bid."""
-    shape = f"{', '.join(lot.services)} in {_join(lot.areas)}"
+    shape = lot.schedule or f"{', '.join(lot.services)} in {_join(lot.areas)}"
     parts = []
     if lot.alone:
         parts.append(f"alone: {_join(lot.alone)}")

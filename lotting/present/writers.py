@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from lotting.files import Writer, write_csv, write_folder
 from lotting.inputs.case import Case
-from lotting.plan import Plan
+from lotting.plan import Plan, provenance
 from lotting.plot.frontier import plot_frontier
 from lotting.plot.partners import plot_partners
 from lotting.plot.style import save_figure
+from lotting.scenario import Scenario
 
 
-def evaluation_document(given: Plan, optimum: Plan | None) -> dict:
+def evaluation_document(given: Plan, optimum: Plan | None) -> dict[str, Any]:
     """evaluation.json: the plan.json schema of the given division, its breaches (overall and per
     lot), and the optimum with the difference in every figure when one was computed."""
     doc = given.to_dict()
@@ -48,18 +50,44 @@ def write_evaluation(
     given: Plan, optimum: Plan | None, out: Path, inputs: tuple[Path, ...] = ()
 ) -> Path:
     """The evaluate outputs: evaluation.csv (lot by lot, with breaches) and evaluation.json."""
-    document = json.dumps(evaluation_document(given, optimum), indent=2, sort_keys=True)
+    document = json.dumps(
+        evaluation_document(given, optimum), indent=2, sort_keys=True, ensure_ascii=False
+    )
+    table = given.evaluation.lots
+    if "given_lot" in table:  # the commissioner's own labels, not lotting's numbers
+        table = table.drop(columns=["lot"]).rename(columns={"given_lot": "lot"})
     files: dict[str, Writer] = {
-        "evaluation.csv": lambda p: write_csv(given.evaluation.lots, p),
+        "evaluation.csv": lambda p: write_csv(table, p),
         "evaluation.json": lambda p: p.write_text(document + "\n", encoding="utf-8"),
     }
     return write_folder(out, files, inputs)
 
 
-def write_frontier(table: pd.DataFrame, out: Path, inputs: tuple[Path, ...] = ()) -> Path:
-    """The frontier outputs: frontier.csv and frontier.png."""
+def frontier_document(scenario: Scenario, case: Case | None = None) -> dict[str, Any]:
+    """frontier.json, beside frontier.csv: the scenario, currency and inputs that made it, so a
+    frontier left beside a newer plan never passes for that plan's."""
+    return {
+        "command": "frontier",
+        "currency": scenario.currency,
+        "scenario": scenario.to_dict(),
+        "provenance": provenance(case.hashes if case is not None else {}),
+    }
+
+
+def write_frontier(
+    table: pd.DataFrame,
+    out: Path,
+    inputs: tuple[Path, ...] = (),
+    scenario: Scenario | None = None,
+    case: Case | None = None,
+) -> Path:
+    """The frontier outputs: frontier.csv, frontier.png and frontier.json (which scenario made
+    them)."""
+    document = frontier_document(scenario or Scenario(), case)
+    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     files: dict[str, Writer] = {
         "frontier.csv": lambda p: write_csv(table, p),
+        "frontier.json": lambda p: p.write_text(text, encoding="utf-8"),
         "frontier.png": lambda p: save_figure(plot_frontier(table), p),
     }
     return write_folder(out, files, inputs)

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from lotting.inputs.case import Case
+from lotting.rules.describe import schedule
 from lotting.rules.lots import LotJudge
 from lotting.rules.options import Option, build_options
 from lotting.scenario import Scenario
@@ -24,9 +25,13 @@ class Evaluation:
     ``lots``: a row per lot (lot, value, n_units, units, services, areas, bidders, options,
     target_holders, open, breaches); ``assignment``: a row per unit with its lot; ``metrics``:
     n_lots, reach, open_value, sub_reach, total_value, fewest_bidders, objective; ``breaches``:
-    every
-    rule of the scenario the division breaks (empty when feasible); ``lot_options``: the ids
-    of the options eligible for each lot.
+    every rule of the scenario the division breaks (empty when feasible), each lot named by the
+    commissioner's label when there is one; ``lot_options``: the ids of the options eligible for
+    each lot; ``options``: every option of the scenario (who holds it, its supply chain);
+    ``names``: each supplier's name by identifier.
+    ``lots`` also has ``schedule`` (the services and areas in words), ``sub_holders`` (target
+    suppliers reached as subcontractors) and, for a division with its own lot labels,
+    ``given_lot`` after ``lot``.
     """
 
     lots: pd.DataFrame
@@ -34,6 +39,8 @@ class Evaluation:
     metrics: dict[str, Any]
     breaches: list[str] = field(default_factory=list)
     lot_options: dict[int, list[str]] = field(default_factory=dict)
+    options: tuple[Option, ...] = ()
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def feasible(self) -> bool:
@@ -83,6 +90,7 @@ def evaluate_lots(
     judge = LotJudge(case, scenario, options)
     lots = canonical_lots(groups)
     labels = list(labels) if labels is not None else list(range(1, len(lots) + 1))
+    labelled = any(str(label) != str(n) for n, label in enumerate(labels, start=1))
     contract = case.contract
     services, areas = contract["service"].tolist(), contract["area"].tolist()
     unit_ids = contract["unit"].tolist()
@@ -98,29 +106,32 @@ def evaluate_lots(
             open_value += check.value
         reached.update(check.holders)
         sub_reached.update(check.sub_holders)
-        breaches.extend(f"lot {number}: {b}" for b in check.breaches)
+        name = labels[number - 1] if labelled else number
+        breaches.extend(f"lot {name}: {b}" for b in check.breaches)
         lot_options[number] = [o.id for o in check.eligible]
         rows.append(
             {
                 "lot": number,
+                **({"given_lot": str(name)} if labelled else {}),
                 "value": check.value,
                 "n_units": len(lot),
                 "units": ";".join(unit_ids[u] for u in lot),
                 "services": ";".join(sorted({services[u] for u in lot})),
                 "areas": ";".join(sorted({areas[u] for u in lot})),
+                "schedule": schedule((services[u], areas[u]) for u in lot),
                 "bidders": check.bidders,
                 "options": ";".join(lot_options[number]),
                 "target_holders": ";".join(check.holders),
+                "sub_holders": ";".join(sorted(check.sub_holders - set(check.holders))),
                 "open": bool(check.holders),
                 "breaches": "; ".join(check.breaches),
             }
         )
-    breaches.extend(_division_breaches(case, scenario, lots))
+    breaches.extend(_division_breaches(case, scenario, lots, labels if labelled else None))
     lot_of = {u: n for n, lot in enumerate(lots, start=1) for u in lot}
     assignment = contract[["unit", "service", "area", "value", "bundle"]].copy()
     assignment.insert(1, "lot", [lot_of[i] for i in range(len(contract))])
-    numbers = range(1, len(lots) + 1)
-    if any(str(label) != str(n) for n, label in zip(numbers, labels, strict=True)):
+    if labelled:
         assignment["given_lot"] = [labels[lot_of[i] - 1] for i in range(len(contract))]
     n_lots = len(lots)
     reach = len(reached)
@@ -134,7 +145,14 @@ def evaluate_lots(
         "objective": objective(scenario, reach, open_value, n_lots),
     }
     lots_df = pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
-    return Evaluation(lots_df, assignment, metrics, breaches, lot_options)
+    suppliers = case.suppliers
+    names = {
+        str(s): str(n) if isinstance(n, str) and n else str(s)
+        for s, n in zip(suppliers["supplier"], suppliers["name"], strict=True)
+    }
+    return Evaluation(
+        lots_df, assignment, metrics, breaches, lot_options, tuple(judge.options), names
+    )
 
 
 def objective(scenario: Scenario, reach: int, open_value: float, n_lots: int) -> float:
@@ -144,8 +162,11 @@ def objective(scenario: Scenario, reach: int, open_value: float, n_lots: int) ->
     )
 
 
-def _division_breaches(case: Case, scenario: Scenario, lots: list[list[int]]) -> list[str]:
-    """Rules the division as a whole breaks: too many lots, split bundles."""
+def _division_breaches(
+    case: Case, scenario: Scenario, lots: list[list[int]], labels: Sequence[Any] | None = None
+) -> list[str]:
+    """Rules the division as a whole breaks: too many lots, split bundles (lots named by
+    ``labels`` when given)."""
     out = []
     if len(lots) > scenario.max_lots:
         out.append(f"{len(lots)} lots, more than max_lots {scenario.max_lots}")
@@ -157,6 +178,6 @@ def _division_breaches(case: Case, scenario: Scenario, lots: list[list[int]]) ->
             spread.setdefault(bundle, set()).add(lot_of[position])
     for bundle, lot_numbers in sorted(spread.items()):
         if len(lot_numbers) > 1:
-            shown = ", ".join(str(n) for n in sorted(lot_numbers))
+            shown = ", ".join(str(labels[n - 1]) if labels else str(n) for n in sorted(lot_numbers))
             out.append(f"bundle '{bundle}' split across lots {shown}")
     return out
