@@ -27,6 +27,7 @@ SCENARIOS = {
     "divided": {"reach_value": 100_000, "lot_cost": 1_000},
     "no_consortia": {"reach_value": 100_000, "lot_cost": 1_000, "consortia": False},
     "sme_targets": {"target_kinds": ("user_led", "sme"), "reach_value": 50_000},
+    "capped": {"reach_value": 100_000, "lot_cost": 1_000, "max_lot_value": 200_000},
 }
 
 NUMBER = re.compile(r"(?<![\w.])([+\-−]?)[£]?(\d[\d,]*(?:\.\d+)?)")
@@ -90,6 +91,7 @@ def allowed(plan: dict, rows: list[dict]) -> set[float]:
         percent(m["open_value"] / m["total_value"]),
         percent(plan["gap"] or 0),
     }
+    figures.update(s[k] for k in ("min_lot_value", "max_lot_value") if s[k] is not None)
     for lot in plan["lots"]:
         figures.update({lot["lot"], lot["value"], lot["bidders"]})
     for row in rows:
@@ -120,8 +122,10 @@ def test_every_number_in_the_statement_is_a_figure_of_the_plan(reports, name):
     assert m["total_value"] in found and plan["scenario"]["lot_cost"] in found
     assert float(m["reach"]) in found
     if m["n_lots"] > 1:
-        assert float(m["n_lots"]) in found and plan["objective"] in found
-        assert m["open_value"] in found
+        assert float(m["n_lots"]) in found and m["open_value"] in found
+    one = next(r for r in rows if r["k"] == "1")
+    if one["status"] == "optimal":  # compared with the one-lot tender, score against score
+        assert plan["objective"] in found and float(one["objective"]) in found
     assert "Directive 2014/24/EU Art. 46(1)" in text
 
 
@@ -148,6 +152,15 @@ def test_a_divided_contract_says_what_the_lots_cost_and_what_fewer_would_lose(re
     assert f"£{plan['objective'] - float(fewer['objective']):,.0f} a year less" in text
     one = next(r for r in rows if r["k"] == "1")
     assert f"£{plan['objective'] - float(one['objective']):,.0f} a year less" in text
+
+
+def test_a_single_lot_that_breaks_a_rule_is_said_to_be_no_option(reports):
+    text, _, rows = reports["capped"]
+    assert next(r for r in rows if r["k"] == "1")["status"] == "infeasible"
+    assert (
+        "A single lot is not an option here: one lot would have a value above the largest lot "
+        "allowed (£200,000)." in text
+    )
 
 
 def test_lot_access_says_alone_consortium_or_subcontractor(tmp_path):

@@ -134,7 +134,7 @@ def divide_or_explain(
         paragraphs.append(_access_sentence(plan, money))
         paragraphs.append("Who each lot lets bid:")
         if 1 in rows:
-            closing.append(_cost_of_division(plan, rows[1], money))
+            closing.append(_cost_of_division(plan, rows[1], money, _one_lot_breaks(case, plan)))
         if n - 1 in rows:
             closing.append(_fewer_lots(plan, rows[n - 1], money))
     else:
@@ -199,7 +199,22 @@ def _lot_line(lot: LotAccess, money: Any) -> str:
     return f"Lot {lot.lot} ({shape}; {money(lot.value)} a year; {lot.bidders} bid options): {whom}."
 
 
-def _cost_of_division(plan: Plan, one: dict[str, Any], money: Any) -> str:
+def _one_lot_breaks(case: Case, plan: Plan) -> list[str]:
+    """Why the whole contract cannot be one lot, in words whose only numbers are the scenario's."""
+    s = plan.scenario
+    check = LotJudge(case, s).judge(range(len(case.units)))
+    money = money_format(getattr(s, "currency", "GBP"))
+    out = []
+    if check.bidders < s.min_bidders:
+        out.append(f"fewer than {s.min_bidders} eligible bid options")
+    if s.max_lot_value is not None and any("max_lot_value" in b for b in check.breaches):
+        out.append(f"a value above the largest lot allowed ({money(s.max_lot_value)})")
+    if any("not connected" in b for b in check.breaches):
+        out.append("areas that are not connected to one another")
+    return out
+
+
+def _cost_of_division(plan: Plan, one: dict[str, Any], money: Any, breaks: list[str]) -> str:
     """What the extra lots cost against a single-lot tender, and what they buy."""
     s, m = plan.scenario, plan.metrics
     n = int(m["n_lots"])
@@ -208,10 +223,8 @@ def _cost_of_division(plan: Plan, one: dict[str, Any], money: Any) -> str:
         "single-lot tender."
     )
     if _missing(one):
-        return (
-            f"{extra} A single lot is not an option here: no one-lot tender meets the rules "
-            f"(at least {s.min_bidders} eligible bid options per lot, and the other limits set)."
-        )
+        why = _join(tuple(breaks)) if breaks else "a lot that breaks the rules set"
+        return f"{extra} A single lot is not an option here: one lot would have {why}."
     return (
         f"{extra} A single lot would let {int(one['reach'])} of them bid and open "
         f"{money(one['open_value'])} a year to them; it scores {money(one['objective'])} on the "
