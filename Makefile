@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench docs notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,21 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# docs/*.png from the example: solves it afresh (a few minutes), then draws; tests/test_docs.py
+# fails when the committed images are not what these tables draw.
+docs: $(STAMP)
+	$(BIN)/python docs/build.py --solve
+
+# Jupyter in the venv (the `notebooks` extra), then every notebook run and stored with its
+# outputs; open them with `.venv/bin/jupyter lab notebooks/`.
+NB_STAMP := $(VENV)/.notebooks
+$(NB_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,notebooks]'
+	touch $(NB_STAMP)
+
+notebooks: $(NB_STAMP)
+	$(BIN)/python notebooks/execute.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

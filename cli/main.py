@@ -25,12 +25,13 @@ from lotting.errors import InfeasibleError, InputError, LottingError, NoSolution
 from lotting.files import Writer, write_csv
 from lotting.inputs.division import read_division
 from lotting.ocds import RESERVE_CODES, to_json
-from lotting.plan import compare, money
+from lotting.plan import compare
 from lotting.present.market_check import market_report
 from lotting.present.report import build_report, find_browser, print_pdf, report_frontier
 from lotting.present.writers import write_evaluation, write_frontier, write_partners
 from lotting.progress import Event
 from lotting.scenario import option_name
+from lotting.text import money
 
 EXIT_INFEASIBLE = 1
 EXIT_INPUT = 2
@@ -149,8 +150,6 @@ def make_scenario(kwargs: dict[str, Any]) -> Scenario:
 def load(contract: Path, *files: Path | None, quiet: bool = False) -> Case:
     """Load the case and say on stderr which files were used (unless quiet) and what was
     ignored (always)."""
-    if not quiet:
-        click.echo(f"Reading {contract} and the files beside it...", err=True)
     case = load_case(contract, *files)
     used = ", ".join(f"{role} {path}" for role, path in case.files.items())
     if not quiet:
@@ -392,6 +391,12 @@ def split(
     click.echo(format_lots(plan))
     click.echo()
     click.echo(format_summary(plan))
+    explanation = plan.explain()
+    if explanation:
+        click.echo()
+        click.echo("Who the target suppliers bid with:")
+        for line in explanation:
+            click.echo(textwrap.fill(line, 100, initial_indent="  ", subsequent_indent="    "))
     written = "assignment.csv, lots.csv, plan.json, lots.png" + (
         ", map.png" if plan.boundaries else ""
     )
@@ -444,7 +449,7 @@ def frontier_command(
     folder = write_frontier(
         table, out or default_out(contract), tuple(case.files.values()), scenario, case
     )
-    click.echo(format_frontier(table))
+    click.echo(format_frontier(table, scenario.currency))
     click.echo(f"Wrote {folder}/: frontier.csv, frontier.json, frontier.png")
 
 
@@ -627,11 +632,11 @@ def report_command(
     click.echo(f"Wrote {folder}/: {written} (and the plan's files)")
 
 
-def format_frontier(table: pd.DataFrame) -> str:
-    """The frontier table for a terminal."""
+def format_frontier(table: pd.DataFrame, currency: str = "GBP") -> str:
+    """The frontier table for a terminal: money with its currency, blanks for no figure."""
     shown = table.copy()
     for column in ("overhead", "open_value", "objective"):
-        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
+        shown[column] = shown[column].map(lambda v: money(v, currency))
     for column in ("reach", "sub_reach"):
         shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
     shown["pareto"] = shown["pareto"].map({True: "yes", False: ""})

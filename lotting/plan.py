@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import importlib.metadata
 import json
-import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from lotting.plot.style import save_figure
 from lotting.rules.describe import fit_schedule, names_of
 from lotting.rules.scoring import Evaluation
 from lotting.scenario import Scenario
-from lotting.text import fit_list
+from lotting.text import cut_list, fit_list, money
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -32,7 +31,15 @@ if TYPE_CHECKING:
 
 METRICS = ("n_lots", "reach", "open_value", "sub_reach", "total_value", "fewest_bidders")
 #: Columns of :attr:`Plan.lots` that hold lists (joined with ';' in lots.csv).
-LIST_COLUMNS = ("units", "services", "areas", "options", "target_holders", "sub_holders")
+LIST_COLUMNS = (
+    "units",
+    "services",
+    "areas",
+    "options",
+    "target_holders",
+    "sub_holders",
+    "supply_chains",
+)
 OPTION_COLUMNS = ["lot", "option", "type", "holders", "chain", "target_holders", "names"]
 
 
@@ -109,6 +116,43 @@ class Plan:
                     }
                 )
         return pd.DataFrame(rows, columns=OPTION_COLUMNS)
+
+    def explain(self) -> list[str]:
+        """Who the targets reached bid with, lot by lot, in names: alone, in which consortium,
+        in whose supply chain; then who makes up sub_reach.
+
+        >>> plan.explain()[0].startswith("Lot 1 (")
+        True
+        """
+        names = self.evaluation.names
+        options = self.options
+        lines = []
+        for row in self.evaluation.lots.itertuples():
+            ways = []
+            for o in options[options["lot"] == row.lot].itertuples():
+                subs = [c for c in o.chain if c in _split(row.sub_holders)]
+                if not o.target_holders and not subs:
+                    continue
+                who = " + ".join(names_of(o.holders, names))
+                if o.type == "consortium":
+                    ways.append(f"{who} (consortium)")
+                elif subs:
+                    ways.append(f"{who} with subcontractor(s) {', '.join(names_of(subs, names))}")
+                else:
+                    ways.append(f"{who} alone")
+            if ways:
+                label = row.given_lot if "given_lot" in row._fields else row.lot
+                lines.append(f"Lot {label} ({row.schedule}): {cut_list(ways)}.")
+        subs = sorted({s for cell in self.evaluation.lots["sub_holders"] for s in _split(cell)})
+        reached = {s for cell in self.evaluation.lots["target_holders"] for s in _split(cell)}
+        only_subs = [s for s in subs if s not in reached]
+        if only_subs:
+            lines.append(
+                "Reached only as subcontractors (sub_reach): "
+                + cut_list(names_of(only_subs, names))
+                + "."
+            )
+        return lines
 
     def summary(self, width: int = 60, breaches: bool = False) -> pd.DataFrame:
         """The table of lots the CLI prints: value, units, bidders, target holders by name and
@@ -225,9 +269,15 @@ class Plan:
         """Chart of the lot allocation: areas × services coloured by lot.
 
         >>> plan.plot().get_title()
-        '8 lots · reach 7 · open value 9,611,000 of 31,998,000 per year'
+        '8 lots · reach 7 · open value GBP 9,611,000 of GBP 31,998,000 per year'
         """
-        return plot_lots(self.evaluation, ax=ax)
+        return plot_lots(
+            self.evaluation,
+            ax=ax,
+            currency=self.scenario.currency,
+            names=self.evaluation.names,
+            boundaries=self.boundaries,
+        )
 
     def plot_map(self, ax: Axes | None = None, service: str | None = None) -> Axes:
         """Map of the lots on the case's boundaries (one service line, or all when None).
@@ -236,7 +286,13 @@ class Plan:
         """
         if self.boundaries is None:
             raise LottingError("no boundaries are known for this case, so no map can be drawn.")
-        return plot_map(self.evaluation, self.boundaries, service=service, ax=ax)
+        return plot_map(
+            self.evaluation,
+            self.boundaries,
+            service=service,
+            ax=ax,
+            currency=self.scenario.currency,
+        )
 
     def map_figure(self) -> Figure:
         """The map.png figure: one map panel per service line, with a shared legend of lots.
@@ -245,7 +301,7 @@ class Plan:
         """
         if self.boundaries is None:
             raise LottingError("no boundaries are known for this case, so no map can be drawn.")
-        return map_figure(self.evaluation, self.boundaries)
+        return map_figure(self.evaluation, self.boundaries, currency=self.scenario.currency)
 
     def to_folder(
         self,
@@ -286,20 +342,6 @@ def lotting_version() -> str:
         return importlib.metadata.version("lotting")
     except importlib.metadata.PackageNotFoundError:
         return "unknown"
-
-
-def money(value: Any, currency: str = "GBP") -> str:
-    """An amount as a person reads it: ``GBP 1,234``; pence only when there are any; a blank
-    for no value.
-
-    >>> money(1234.0), money(-0.5, "EUR"), money(None)
-    ('GBP 1,234', 'EUR -0.50', '')
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    value = float(value)
-    text = f"{value:,.0f}" if value == round(value) else f"{value:,.2f}"
-    return f"{currency} {text}"
 
 
 def _split(text: str) -> list[str]:

@@ -117,7 +117,7 @@ class Scenario:
         if self.min_bidders == 0:
             out.append(
                 "min_bidders 0 allows lots that no supplier can bid for; "
-                "DESIGN.md's default is 2 (a real competition)."
+                "the default, 2, asks for a real competition."
             )
         return out
 

@@ -1,8 +1,11 @@
-"""Lists as people read them: cut to a few names, saying how many more there are."""
+"""Lists and money as people read them: lists cut to a few names, saying how many more there are;
+amounts with their currency."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from typing import Any
 
 #: Names shown before "and N more".
 MAX_NAMED = 8
@@ -32,3 +35,17 @@ def fit_list(items: Sequence[str], width: int, sep: str = "; ") -> str:
         if len(text) <= width:
             return text
     return cut_list(items, 1, sep)
+
+
+def money(value: Any, currency: str = "GBP") -> str:
+    """An amount as a person reads it: ``GBP 1,234``; pence only when there are any; a blank
+    for no value.
+
+    >>> money(1234.0), money(-0.5, "EUR"), money(None)
+    ('GBP 1,234', 'EUR -0.50', '')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    value = float(value)
+    text = f"{value:,.0f}" if value == round(value) else f"{value:,.2f}"
+    return f"{currency} {text}"

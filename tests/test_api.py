@@ -59,6 +59,7 @@ LOT_COLUMNS = [
     "options",
     "target_holders",
     "sub_holders",
+    "supply_chains",
     "open",
 ]
 

@@ -75,7 +75,7 @@ def test_evaluate_lists_breaches_and_skips_the_optimum_when_asked(case):
         case,
     )
     assert result.returncode == 0, result.stderr
-    assert "4 lots, more than --max-lots 2" in result.stdout  # the CLI names options
+    assert "4 lots, more than --max-lots 2" in result.stdout
     doc = json.loads((case / "ev2" / "evaluation.json").read_text())
     assert doc["status"] == "infeasible" and doc["optimum"] is None
     assert [lot["given_lot"] for lot in doc["lots"]] == ["a", "b", "c", "d"]

@@ -43,7 +43,11 @@ def runs(tmp_path_factory) -> dict[str, Any]:
 def test_split_says_what_it_is_doing_on_stderr(runs):
     result = runs["plain"]
     assert result.returncode == 0, result.stderr
-    for words in ("Reading case/contract.csv", "candidate lots found", "start found: objective"):
+    for words in (
+        "Using contract case/contract.csv",
+        "candidate lots found",
+        "start found: objective",
+    ):
         assert words in result.stderr
     assert "optimal: objective" in result.stderr
     assert "candidate lots" not in result.stdout  # the table and summary alone on stdout
@@ -123,3 +127,4 @@ def test_frontier_reports_each_number_of_lots(runs):
     result = runs["frontier"]
     assert result.returncode == 0, result.stderr
     assert "1/2 lots solved" in result.stderr and "2/2 lots solved" in result.stderr
+    assert "GBP " in result.stdout and "nan" not in result.stdout.lower()

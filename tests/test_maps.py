@@ -16,9 +16,10 @@ from matplotlib.path import Path as MplPath
 from cases import make_case
 from lotting import InputError, Scenario, load_case
 from lotting.inputs.boundaries import Boundaries, read_topojson
-from lotting.plot.map import NO_UNIT, label_point, map_figure, plot_map
-from lotting.plot.style import lot_colours, save_figure
-from lotting.rules.scoring import evaluate_lots
+from lotting.inputs.division import read_assignment
+from lotting.plot.map import ATTRIBUTION, NO_UNIT, label_point, map_figure, plot_map, zoom_box
+from lotting.plot.style import PALETTE, lot_colours, save_figure, touching
+from lotting.rules.scoring import evaluate_division, evaluate_lots
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example"
 
@@ -188,30 +189,30 @@ def area_patches(ax, area: str) -> list[PathPatch]:
 
 def test_map_colours_each_area_by_its_lot_and_greys_absent_service(evaluation, boundaries):
     ax = plot_map(evaluation, boundaries, service="care")
-    colours = lot_colours(3)
-    for area, face in (("A", colours[0]), ("B", colours[1]), ("C", NO_UNIT)):
+    colours = lot_colours(evaluation.assignment, boundaries)
+    for area, face in (("A", colours[1]), ("B", colours[2]), ("C", NO_UNIT)):
         (patch,) = area_patches(ax, area)
         rings = sum(len(polygon) for polygon in boundaries[area])
         assert list(patch.get_path().codes).count(MplPath.MOVETO) == rings
         assert to_hex(patch.get_facecolor()) == face
         assert not patch.get_hatch()
-    assert sorted(t.get_text() for t in ax.texts) == ["1", "2"]
+    assert sorted(t.get_text() for t in ax.texts if t.get_gid() != "attribution") == ["1", "2"]
     assert ax.get_title() == "Lots for care"
     assert ax.get_xticks().size == 0 and ax.get_yticks().size == 0
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["1: 200 · 2 bidders", "2: 400 · 2 bidders", "no unit of care"]
+    assert legend == ["1: GBP 200 · 2 bidders", "2: GBP 400 · 2 bidders", "no unit of care"]
     plt.close(ax.figure)
 
 
 def test_area_in_several_lots_takes_the_largest_and_is_hatched(evaluation, boundaries):
     ax = plot_map(evaluation, boundaries, service="jobs")
-    colours = lot_colours(3)
+    colours = lot_colours(evaluation.assignment, boundaries)
     (b,) = area_patches(ax, "B")
-    assert to_hex(b.get_facecolor()) == colours[1]  # lot 2 holds 300 of B's 400
+    assert to_hex(b.get_facecolor()) == colours[2]  # lot 2 holds 300 of B's 400
     assert b.get_hatch()
     (c,) = area_patches(ax, "C")
-    assert to_hex(c.get_facecolor()) == colours[2] and not c.get_hatch()
-    labels = {t.get_gid(): t.get_text() for t in ax.texts}
+    assert to_hex(c.get_facecolor()) == colours[3] and not c.get_hatch()
+    labels = {t.get_gid(): t.get_text() for t in ax.texts if t.get_gid() != "attribution"}
     assert labels == {"A": "1", "B": "2/3", "C": "3"}
     assert "units in several lots" in [t.get_text() for t in ax.get_legend().get_texts()]
     plt.close(ax.figure)
@@ -250,7 +251,11 @@ def test_map_figure_has_a_panel_per_service_and_one_legend(evaluation, boundarie
     assert all(ax.get_legend() is None for ax in figure.axes)
     (legend,) = figure.legends
     texts = [t.get_text() for t in legend.get_texts()]
-    assert texts[:3] == ["1: 200 · 2 bidders", "2: 400 · 2 bidders", "3: 200 · 2 bidders"]
+    assert texts[:3] == [
+        "1: GBP 200 · 2 bidders",
+        "2: GBP 400 · 2 bidders",
+        "3: GBP 200 · 2 bidders",
+    ]
     assert set(texts[3:]) == {"no unit of this service", "units in several lots"}
     save_figure(figure.axes[0], tmp_path / "a.png")
     save_figure(map_figure(evaluation, boundaries).axes[1], tmp_path / "b.png")
@@ -267,5 +272,132 @@ def test_example_map_has_every_area_with_all_its_polygons():
     for patch in ax.patches:
         rings = sum(len(polygon) for polygon in b[patch.get_gid()])
         assert list(patch.get_path().codes).count(MplPath.MOVETO) == rings
-    assert {to_hex(p.get_facecolor()) for p in ax.patches} == {lot_colours(2)[1]}
+    assert {to_hex(p.get_facecolor()) for p in ax.patches} == {
+        lot_colours(evaluation.assignment, b)[2]
+    }
     plt.close(ax.figure)
+
+
+# --- The example map, fit for a board paper ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example():
+    """The example case, divided by NHS board (14 lots), and one lot per unit but the island
+    bundles (61 lots: far more than the palette)."""
+    case = load_case(EXAMPLE / "contract.csv")
+    boards = evaluate_division(case, Scenario(), read_assignment(EXAMPLE / "nhs_boards.csv", case))
+    units = case.contract.set_index("unit")
+    own = {
+        u: (str(units.at[u, "bundle"]) or u) if units.at[u, "bundle"] else u for u in units.index
+    }
+    many = evaluate_division(case, Scenario(), own)
+    return case, boards, many
+
+
+def label_boxes(ax):
+    """Window extents of the area labels of one Axes, as drawn."""
+    renderer = ax.figure.canvas.get_renderer()
+    return [
+        (t.get_gid(), t.get_window_extent(renderer))
+        for t in ax.texts
+        if t.get_gid() not in ("attribution", "leader", None) and t.get_text()
+    ]
+
+
+def assert_no_overlap(boxes):
+    clashes = [(a, b) for i, (a, p) in enumerate(boxes) for b, q in boxes[i + 1 :] if p.overlaps(q)]
+    assert clashes == []
+
+
+def test_every_map_carries_the_attribution(example, tmp_path):
+    case, boards, _ = example
+    assert "Crown copyright and database right" in ATTRIBUTION
+    ax = plot_map(boards, case.boundaries, service="employability")
+    assert [t.get_text() for t in ax.texts if t.get_gid() == "attribution"] == [ATTRIBUTION]
+    plt.close(ax.figure)
+    figure = map_figure(boards, case.boundaries)
+    assert [t.get_text() for t in figure.texts if t.get_gid() == "attribution"] == [ATTRIBUTION]
+    plt.close(figure)
+
+
+def test_example_map_has_a_zoom_on_the_central_belt_and_no_overlapping_labels(example, tmp_path):
+    case, boards, _ = example
+    box = zoom_box(case.boundaries)
+    assert box is not None
+    west, east, south, north = box
+    assert west < -4.25 < -3.19 < east and south < 55.86 < 55.95 < north  # Glasgow, Edinburgh
+    figure = map_figure(boards, case.boundaries)
+    figure.canvas.draw()  # extents as drawn (and saved: save_figure only crops and scales)
+    titles = [ax.get_title() for ax in figure.axes]
+    assert titles == [
+        "Lots for employability",
+        "Employability: zoom on the box",
+        "Lots for peer support",
+        "Peer support: zoom on the box",
+    ]
+    for ax in figure.axes:
+        boxes = label_boxes(ax)
+        assert boxes
+        assert_no_overlap(boxes)
+    zoomed = {gid for gid, _ in label_boxes(figure.axes[1])}
+    assert {"Glasgow City", "City of Edinburgh", "Falkirk"} <= zoomed
+    assert not zoomed & {gid for gid, _ in label_boxes(figure.axes[0])}  # each labelled once
+    plt.close(figure)
+
+
+def test_legend_does_not_cover_shetland(example, tmp_path):
+    case, boards, _ = example
+    figure = map_figure(boards, case.boundaries)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    (legend,) = figure.legends
+    key = legend.get_window_extent(renderer)
+    for ax in figure.axes:
+        for patch in area_patches(ax, "Shetland Islands"):
+            assert not key.overlaps(patch.get_window_extent(renderer))
+    plt.close(figure)
+
+
+def test_single_map_labels_do_not_overlap(example, tmp_path):
+    case, boards, _ = example
+    ax = plot_map(boards, case.boundaries, service="peer_support")
+    ax.figure.canvas.draw()
+    assert_no_overlap(label_boxes(ax))
+    plt.close(ax.figure)
+
+
+def test_touching_lots_never_share_a_colour_even_with_61_lots(example, tmp_path):
+    case, _, many = example
+    assert len(many.lots) == 61
+    colours = lot_colours(many.assignment, case.boundaries)
+    pairs = touching(case.boundaries)
+    assert ("Glasgow City", "North Lanarkshire") in pairs and len(pairs) > 40
+    lots = many.assignment.groupby(["area", "service"])["lot"].first()
+    for a, b in pairs:
+        for service in ("employability", "peer_support"):
+            assert colours[lots[a, service]] != colours[lots[b, service]], (a, b)
+    figure = map_figure(many, case.boundaries)
+    figure.canvas.draw()
+    for ax in figure.axes:
+        assert_no_overlap(label_boxes(ax))
+    save_figure(figure.axes[0], tmp_path / "map.png")
+    assert png_dpi(tmp_path / "map.png") >= 150
+
+
+def png_dpi(path) -> float:
+    """The resolution a PNG records (its pHYs chunk), in dots per inch."""
+    data = path.read_bytes()
+    at = data.index(b"pHYs")
+    return int.from_bytes(data[at + 4 : at + 8], "big") * 0.0254
+
+
+def test_touching_board_lots_are_not_two_shades_of_one_hue(example):
+    case, boards, _ = example
+    colours = lot_colours(boards.assignment, case.boundaries)
+    assert len(set(colours.values())) == len(boards.lots) == 14
+    hue = {colour: PALETTE.index(colour) % 10 for colour in PALETTE}
+    lots = boards.assignment.groupby("area")["lot"].first()  # a board lot holds both services
+    pairs = [(lots[a], lots[b]) for a, b in touching(case.boundaries) if lots[a] != lots[b]]
+    assert pairs
+    assert all(hue[colours[x]] != hue[colours[y]] for x, y in pairs)

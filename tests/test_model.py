@@ -34,7 +34,7 @@ def case_with(path: bool = True, bundle: bool = False, partners: bool = False) -
 
 
 def lots_of(plan):
-    return sorted(plan.lots["units"].tolist())
+    return sorted(";".join(units) for units in plan.lots["units"])
 
 
 @pytest.mark.parametrize(

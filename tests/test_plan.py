@@ -133,6 +133,16 @@ def test_options_say_who_bids_alone_or_together(partnered):
     assert chain["P"] == ["S"] and chain["X+Y"] == []
 
 
+def test_explain_names_consortia_and_supply_chains(partnered):
+    plan = evaluate(partnered, Scenario(min_bidders=1), {"U1": "a", "U2": "a"})
+    assert plan.lots.loc[0, "supply_chains"] == ["P>S"]
+    line, subs = plan.explain()
+    assert line.startswith("Lot a (employability: Angus; peer support: Fife): ")
+    assert "P with subcontractor(s) S" in line and "X + Y (consortium)" in line
+    assert subs == "Reached only as subcontractors (sub_reach): S."
+    assert plan.metrics["sub_reach"] == 1
+
+
 def test_schedule_pairs_each_service_with_its_own_areas(partnered):
     """Employability in Angus plus peer support in Fife is not four units."""
     plan = evaluate(partnered, Scenario(min_bidders=1), {"U1": "a", "U2": "a"})

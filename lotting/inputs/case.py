@@ -162,7 +162,8 @@ def source_name(source: Source, role: str) -> str:
 def frame_text(df: pd.DataFrame) -> str:
     """A DataFrame as the CSV text lotting reads (list cells joined with ';'), so a case built
     in pandas is checked, and hashed, exactly as the same file would be."""
-    flat = df.map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
+    flat = df.drop(columns=["line"], errors="ignore")  # lotting's own line numbers, if any
+    flat = flat.map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
     return str(flat.to_csv(index=False, lineterminator="\n"))
 
 
@@ -432,19 +433,13 @@ def read_adjacency(
         if a in wanted and b in wanted and a != b:
             graph.add_edge(a, b)
     missing = [a for a in areas if a not in seen]
-    for area in missing:
-        hint = did_you_mean(area, sorted(ignored))
-        if not hint and did_you_mean(area, sorted(seen)):
-            line = int(contract.loc[contract["area"] == area, "line"].iloc[0])
-            raise InputError(
-                f"contract area '{area}' does not appear; every area must be listed. If it "
-                f"is a typo in {contract_file} (line {line}):" + did_you_mean(area, sorted(seen)),
-                file=file,
-            )
+    for area in missing:  # close to a name the adjacency file has: a typo in the contract
+        hint = did_you_mean(area, sorted(ignored)) or did_you_mean(area, sorted(seen))
         if hint:
             line = int(contract.loc[contract["area"] == area, "line"].iloc[0])
             raise InputError(
-                f"area '{area}' is not in {file} or any other file of the case.{hint}",
+                f"area '{area}' is in no row of {file}.{hint} (If the name is right, add it "
+                f"to {file}.)",
                 file=contract_file,
                 row=line,
                 column="area",

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch, Rectangle
 
+from lotting.inputs.boundaries import Boundaries
 from lotting.plot.style import lot_colours, new_axes, side_legend
+from lotting.rules.describe import names_of
 from lotting.rules.scoring import Evaluation
+from lotting.text import fit_list, money
+
+HOLDERS_WIDTH = 48  # characters of target holders' names in a legend line
 
 
-def plot_lots(evaluation: Evaluation, ax: Axes | None = None) -> Axes:
+def plot_lots(
+    evaluation: Evaluation,
+    ax: Axes | None = None,
+    currency: str = "GBP",
+    names: Mapping[str, str] | None = None,
+    boundaries: Boundaries | None = None,
+) -> Axes:
     """Areas (rows) × service lines (columns), each unit coloured by its lot and labelled with it.
 
-    The legend gives each lot's value, bidders and target holders.
+    The legend gives each lot's value (in ``currency``), bidders and target holders, by name
+    when ``names`` (supplier → name) are given. Colours are
+    :func:`lotting.plot.style.lot_colours` (``boundaries`` make them match map.png's beyond 20
+    lots).
 
     >>> ax = plot_lots(solve(case, Scenario()).evaluation)  # doctest: +SKIP
     """
@@ -24,17 +40,17 @@ def plot_lots(evaluation: Evaluation, ax: Axes | None = None) -> Axes:
         height = max(3.0, 0.32 * len(areas) + 1.5)
         width = 2.0 + 1.3 * len(services) + 5.0
         ax = new_axes(figsize=(width, height))
-    colours = lot_colours(len(lots))
+    colours = lot_colours(units, boundaries)
     row = {a: i for i, a in enumerate(areas)}
     col = {s: j for j, s in enumerate(services)}
     for unit in units.itertuples():
         x, y = col[unit.service], row[unit.area]
-        colour = colours[unit.lot - 1]
+        colour = colours[int(unit.lot)]
         ax.add_patch(Rectangle((x, y), 1, 1, facecolor=colour, edgecolor="white", linewidth=1.5))
         ax.text(x + 0.5, y + 0.5, str(unit.lot), ha="center", va="center", fontsize=8)
     ax.set_xlim(0, len(services))
     ax.set_ylim(0, len(areas))
-    ax.set_xticks([j + 0.5 for j in range(len(services))], services)
+    ax.set_xticks([j + 0.5 for j in range(len(services))], [s.replace("_", " ") for s in services])
     ax.set_yticks([i + 0.5 for i in range(len(areas))], areas, fontsize=8)
     ax.tick_params(length=0)
     ax.set_xlabel("Service line")
@@ -43,23 +59,34 @@ def plot_lots(evaluation: Evaluation, ax: Axes | None = None) -> Axes:
         ax.spines[side].set_visible(False)
     handles = [
         Patch(
-            facecolor=colours[r.lot - 1],
-            label=_lot_label(r.lot, r.value, r.bidders, r.target_holders),
+            facecolor=colours[int(r.lot)],
+            label=_lot_label(r.lot, r.value, r.bidders, r.target_holders, currency, names),
         )
         for r in lots.itertuples()
     ]
     side_legend(ax, handles, "Lot · value per year · bidders · target holders")
-    m = evaluation.metrics
-    ax.set_title(
-        f"{m['n_lots']} lots · reach {m['reach']} · open value {m['open_value']:,.0f} "
-        f"of {m['total_value']:,.0f} per year"
-    )
+    ax.set_title(title(evaluation, currency))
     return ax
 
 
-def _lot_label(lot: int, value: float, bidders: int, holders: str) -> str:
-    """Legend text of one lot."""
-    who = holders.replace(";", ", ") if holders else "none"
-    if len(who) > 40:
-        who = who[:37] + "..."
-    return f"{lot}: {value:,.0f} · {bidders} bidders · {who}"
+def title(evaluation: Evaluation, currency: str = "GBP") -> str:
+    """The headline of a division, as lots.png and map.png print it."""
+    m = evaluation.metrics
+    return (
+        f"{m['n_lots']} lots · reach {m['reach']} · open value "
+        f"{money(m['open_value'], currency)} of {money(m['total_value'], currency)} per year"
+    )
+
+
+def _lot_label(
+    lot: int,
+    value: float,
+    bidders: int,
+    holders: str,
+    currency: str,
+    names: Mapping[str, str] | None,
+) -> str:
+    """Legend text of one lot, holders by name."""
+    who = names_of(holders.split(";"), names or {}) if holders else []
+    text = fit_list(who, HOLDERS_WIDTH, ", ") if who else "none"
+    return f"{lot}: {money(value, currency)} · {bidders} bidders · {text}"

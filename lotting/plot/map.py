@@ -11,25 +11,36 @@ automatically, then draw one service line, or every line side by side::
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, PathPatch
+from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.text import Annotation
 
 from lotting.inputs.boundaries import Boundaries, Polygon, Ring
-from lotting.plot.style import lot_colours, new_axes, side_legend, subplots
+from lotting.plot.lots import title
+from lotting.plot.style import lot_colours, new_axes, new_figure, side_legend, touching
 from lotting.rules.scoring import Evaluation
+from lotting.text import money
 
 NO_UNIT = "#eeeeee"  # areas with no unit of the service shown: paler than tab20's greys
 NO_UNIT_BORDER = "#aaaaaa"  # so pale areas still show against the white page
 BORDER = "white"
 HATCH = "////"  # areas whose units are in several lots
 SMALL_AREA = 0.02  # labels are smaller in areas narrower than this share of the map's height
+#: The line the boundaries' licence (Open Government Licence / CC BY 4.0, see
+#: data/example/LICENCE-boundaries.md) requires on every map drawn from them.
+ATTRIBUTION = "Contains OS data © Crown copyright and database right 2014"
+ZOOM_AREAS = 4  # a zoom panel when at least this many small areas touch one another
+NUDGES = (0, 6, 10, 15, 21, 28, 36, 45)  # label offsets tried, in points, around its spot
+Box = tuple[float, float, float, float]  # west, east, south, north
 
 
 def plot_map(
@@ -38,6 +49,10 @@ def plot_map(
     service: str | None = None,
     ax: Axes | None = None,
     legend: bool = True,
+    currency: str = "GBP",
+    window: Box | None = None,
+    outline: Box | None = None,
+    attribution: str | None = ATTRIBUTION,
 ) -> Axes:
     """Fill each area with the colour of its lot for one service line (all lines when None).
 
@@ -46,7 +61,11 @@ def plot_map(
     in the colour of the next, and is labelled with every lot, largest first ("3/7"). Areas with
     no unit of the service, or not in the contract, are grey; contract areas with no boundary are
     named under the map. Each area is one patch (a closed subpath per ring) and one label, both
-    with the area's name as ``gid``.
+    with the area's name as ``gid``; labels never overlap (one that cannot stay on its spot is
+    moved nearby, with a leader line). ``window`` draws only that box (a zoom panel, see
+    :func:`zoom_box`); ``outline`` draws that box and leaves the labels inside it to the zoom
+    panel. ``attribution`` (the boundaries' licence line) is written under the map; pass None
+    only when the figure carries it elsewhere, as :func:`map_figure` does.
     """
     units = evaluation.assignment
     if service is not None and service not in set(units["service"]):
@@ -54,15 +73,16 @@ def plot_map(
         raise ValueError(f"no unit of service '{service}'; the services are {known}")
     shown = units if service is None else units[units["service"] == service]
     lots_of = _lots_by_area(shown)
-    colours = lot_colours(len(evaluation.lots))
+    colours = lot_colours(units, boundaries)
     if ax is None:
         width, height = _panel_size(boundaries)
         ax = new_axes(figsize=(width + 3.5, height))
     west, east, south, north = _extent(boundaries)
     small = SMALL_AREA * max(north - south, (east - west) * 0.5)
+    labels: list[tuple[float, Annotation]] = []
     for area in sorted(boundaries):
         lots = lots_of.get(area, [])
-        face = colours[lots[0] - 1] if lots else NO_UNIT
+        face = colours[lots[0]] if lots else NO_UNIT
         patch = PathPatch(
             _path(boundaries[area]),
             facecolor=face,
@@ -73,24 +93,38 @@ def plot_map(
         if len(lots) > 1:
             patch.set_hatch(HATCH)
             if hasattr(patch, "set_hatchcolor"):  # matplotlib >= 3.10; else the default
-                patch.set_hatchcolor(colours[lots[1] - 1])
+                patch.set_hatchcolor(colours[lots[1]])
         ax.add_artist(patch)  # not add_patch: limits are set once below, far faster
         drawable = [polygon for polygon in boundaries[area] if len(polygon[0]) >= 4]
         if lots and drawable:
             x, y, room = _label_spot(max(drawable, key=_polygon_area))
-            ax.text(
-                x,
-                y,
+            if window is not None and not _inside((x, y), window):
+                continue
+            if outline is not None and _inside((x, y), outline):
+                continue
+            text = ax.annotate(
                 "/".join(str(lot) for lot in lots),
+                (x, y),
+                xytext=(0, 0),
+                textcoords="offset points",
                 ha="center",
                 va="center",
-                fontsize=8 if room >= small else 6,
+                fontsize=8 if room >= small or window is not None else 6,
                 gid=area,
                 path_effects=[patheffects.withStroke(linewidth=2, foreground="white")],
+                annotation_clip=False,
             )
-    _frame(ax, boundaries)
+            labels.append((room, text))
+    _frame(ax, boundaries, window)
+    if outline is not None:
+        w, e, s, n = outline
+        ax.add_patch(
+            Rectangle(
+                (w, s), e - w, n - s, fill=False, edgecolor="#333333", linewidth=0.8, gid="zoom"
+            )
+        )
     missing = boundaries.missing(lots_of)
-    if missing:
+    if missing and window is None:
         ax.text(
             0.5,
             -0.01,
@@ -101,59 +135,175 @@ def plot_map(
             fontsize=7,
             wrap=True,
         )
+    if attribution:
+        ax.text(
+            0.0,
+            -0.035 if missing and window is None else -0.01,
+            attribution,
+            transform=ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=6,
+            color="#555555",
+            gid="attribution",
+        )
     what = "all service lines" if service is None else service.replace("_", " ")
-    ax.set_title(f"Lots for {what}")
+    ax.set_title(f"Lots for {what}" if window is None else f"{what.capitalize()}: zoom on the box")
     if legend:
         shown_lots = sorted({lot for lots in lots_of.values() for lot in lots})
-        handles = _legend_handles(evaluation, colours, shown_lots)
+        handles = _legend_handles(evaluation, colours, shown_lots, currency)
         absent = "in the contract" if service is None else "of " + service.replace("_", " ")
         handles += _key_handles(lots_of, boundaries, f"no unit {absent}")
         side_legend(ax, handles, "Lot · value per year · bidders")
+    place_labels(ax, [text for _, text in sorted(labels, key=lambda pair: pair[0])])
     return ax
 
 
-def map_figure(evaluation: Evaluation, boundaries: Boundaries) -> Figure:
-    """One map per service line side by side, with one legend of every lot; returns the Figure.
+def map_figure(
+    evaluation: Evaluation,
+    boundaries: Boundaries,
+    currency: str = "GBP",
+    attribution: str = ATTRIBUTION,
+) -> Figure:
+    """One map per service line side by side, a zoom panel under each when small areas crowd
+    together (:func:`zoom_box`), one legend of every lot to the right and the ``attribution``
+    under it all; returns the Figure.
 
     Save it with ``lotting.plot.style.save_figure(figure.axes[0], path)``: any of its Axes saves
-    the whole figure.
+    the whole figure. The layout is fixed (no layout engine), so label placement measured while
+    drawing holds in the saved file.
 
     >>> figure = map_figure(plan.evaluation, case.boundaries)  # doctest: +SKIP
     """
     services = sorted(evaluation.assignment["service"].unique())
     width, height = _panel_size(boundaries)
-    figure, axes = subplots(
-        1,
-        len(services),
-        figsize=(width * len(services) + 2.6, height + 0.6),
-        squeeze=False,
-        layout="constrained",
-    )
-    colours = lot_colours(len(evaluation.lots))
+    box = zoom_box(boundaries)
+    zoom_height = 0.0
+    if box is not None:
+        w, e, s, n = box
+        shrink = math.cos(math.radians((s + n) / 2))
+        zoom_height = min(width * (n - s) / max((e - w) * shrink, 1e-9), height)
+    gap, top, bottom, legend_width = 0.3, 0.7, 0.5, 3.2
+    fig_w = len(services) * width + (len(services) - 1) * gap + legend_width
+    fig_h = top + height + (gap + zoom_height if box else 0.0) + bottom
+    figure = new_figure(figsize=(fig_w, fig_h))
+    colours = lot_colours(evaluation.assignment, boundaries)
     keys: list[Artist] = []
     seen: set[str] = set()
-    for ax, service in zip(axes[0], services, strict=True):
-        plot_map(evaluation, boundaries, service=service, ax=ax, legend=False)
+    for i, service in enumerate(services):
+        left = i * (width + gap) / fig_w
+        main = figure.add_axes(
+            (left, (fig_h - top - height) / fig_h, width / fig_w, height / fig_h)
+        )
+        plot_map(
+            evaluation,
+            boundaries,
+            service=service,
+            ax=main,
+            legend=False,
+            currency=currency,
+            outline=box,
+            attribution=None,
+        )
+        if box is not None:
+            zoom = figure.add_axes((left, bottom / fig_h, width / fig_w, zoom_height / fig_h))
+            plot_map(
+                evaluation,
+                boundaries,
+                service=service,
+                ax=zoom,
+                legend=False,
+                currency=currency,
+                window=box,
+                attribution=None,
+            )
         shown = evaluation.assignment[evaluation.assignment["service"] == service]
         for handle in _key_handles(_lots_by_area(shown), boundaries, "no unit of this service"):
             if (label := str(handle.get_label())) not in seen:
                 seen.add(label)
                 keys.append(handle)
-    handles = _legend_handles(evaluation, colours, evaluation.lots["lot"].tolist()) + keys
+    lots = [int(lot) for lot in evaluation.lots["lot"]]
+    handles = _legend_handles(evaluation, colours, lots, currency) + keys
     figure.legend(
         handles=handles,
         title="Lot · value per year · bidders",
-        loc="outside right upper",
+        loc="upper left",
+        bbox_to_anchor=((fig_w - legend_width + 0.2) / fig_w, (fig_h - top) / fig_h),
         fontsize=8,
         title_fontsize=8,
         frameon=False,
     )
-    m = evaluation.metrics
-    figure.suptitle(
-        f"{m['n_lots']} lots · reach {m['reach']} · open value {m['open_value']:,.0f} "
-        f"of {m['total_value']:,.0f} per year"
-    )
+    figure.text(0.0, 0.2 / fig_h, attribution, fontsize=7, color="#555555", gid="attribution")
+    figure.suptitle(title(evaluation, currency), y=(fig_h - 0.15) / fig_h, va="top")
     return figure
+
+
+def zoom_box(boundaries: Boundaries) -> Box | None:
+    """The box around the largest group of touching small areas, when it has ZOOM_AREAS or more
+    (Scotland's central belt), else None; padded a little, so its edges show context."""
+    west, east, south, north = _extent(boundaries)
+    small = SMALL_AREA * max(north - south, (east - west) * 0.5) * 2
+    crowded = []
+    for area in sorted(boundaries):
+        drawable = [polygon for polygon in boundaries[area] if len(polygon[0]) >= 4]
+        if drawable and _label_spot(max(drawable, key=_polygon_area))[2] < small:
+            crowded.append(area)
+    graph = nx.Graph()
+    graph.add_nodes_from(crowded)
+    graph.add_edges_from((a, b) for a, b in touching(boundaries) if a in graph and b in graph)
+    groups = sorted(nx.connected_components(graph), key=lambda g: (-len(g), sorted(g)))
+    if not groups or len(groups[0]) < ZOOM_AREAS:
+        return None
+    w, e, s, n = _extent(boundaries.select(groups[0]))
+    pad = 0.08 * max(e - w, n - s)
+    return w - pad, e + pad, s - pad, n + pad
+
+
+def place_labels(ax: Axes, labels: list[Annotation]) -> None:
+    """Move labels, in the order given, off the ones already placed: each stays on its spot if
+    it can, else takes the nearest free offset (NUDGES, eight directions) inside the Axes, with
+    a leader line to its spot. Measured with the figure's renderer, after the Axes' aspect."""
+    if not labels:
+        return
+    figure = ax.get_figure(root=True)
+    assert figure is not None
+    canvas = figure.canvas
+    renderer = canvas.get_renderer() if hasattr(canvas, "get_renderer") else figure._get_renderer()  # type: ignore[attr-defined]
+    ax.apply_aspect()
+    frame = ax.get_window_extent(renderer)
+    placed: list = []
+    directions = [(math.cos(a), math.sin(a)) for a in np.radians(np.arange(0, 360, 45))]
+    for label in labels:
+        best = None
+        for r in NUDGES:
+            for dx, dy in directions if r else [(0.0, 0.0)]:
+                label.xyann = (r * dx, r * dy)
+                box = label.get_window_extent(renderer).expanded(1.08, 1.15)
+                inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+                if inside and not any(box.overlaps(other) for other in placed):
+                    best = box
+                    break
+            if best is not None:
+                break
+        if best is None:  # nowhere free: keep the farthest try rather than hide a lot
+            best = label.get_window_extent(renderer).expanded(1.08, 1.15)
+        if label.xyann != (0, 0):
+            ax.annotate(
+                "",
+                label.xy,
+                xytext=label.xyann,
+                textcoords="offset points",
+                arrowprops={"arrowstyle": "-", "color": "#333333", "lw": 0.5, "shrinkB": 0},
+                zorder=label.get_zorder() - 0.1,
+                gid="leader",
+            )
+        placed.append(best)
+
+
+def _inside(point: tuple[float, float], box: Box) -> bool:
+    """Whether a lon/lat point is in a box."""
+    w, e, s, n = box
+    return w <= point[0] <= e and s <= point[1] <= n
 
 
 def _lots_by_area(units: pd.DataFrame) -> dict[str, list[int]]:
@@ -164,13 +314,16 @@ def _lots_by_area(units: pd.DataFrame) -> dict[str, list[int]]:
     return {area: [lot for _, lot in sorted(pairs)] for area, pairs in held.items()}
 
 
-def _legend_handles(evaluation: Evaluation, colours: list[str], lots: list[int]) -> list[Artist]:
+def _legend_handles(
+    evaluation: Evaluation, colours: Mapping[int, str], lots: list[int], currency: str
+) -> list[Artist]:
     """A coloured patch per lot: "lot: value · bidders"."""
     rows = evaluation.lots.set_index("lot")
     return [
         Patch(
-            facecolor=colours[lot - 1],
-            label=f"{lot}: {rows.at[lot, 'value']:,.0f} · {rows.at[lot, 'bidders']} bidders",
+            facecolor=colours[lot],
+            label=f"{lot}: {money(rows.at[lot, 'value'], currency)} · "
+            f"{rows.at[lot, 'bidders']} bidders",
         )
         for lot in lots
     ]
@@ -307,14 +460,16 @@ def _panel_size(boundaries: Boundaries, height: float = 8.0) -> tuple[float, flo
     return max(2.5, min(height * ratio, 12.0)), height
 
 
-def _frame(ax: Axes, boundaries: Boundaries) -> None:
-    """Limits with a small margin, aspect 1/cos(mean latitude), no ticks or frame."""
-    west, east, south, north = _extent(boundaries)
-    pad = 0.02 * max(east - west, north - south, 1e-9)
+def _frame(ax: Axes, boundaries: Boundaries, window: Box | None = None) -> None:
+    """Limits (the window, else every area with a small margin), aspect 1/cos(mean latitude),
+    no ticks; a thin frame round a window only."""
+    west, east, south, north = window or _extent(boundaries)
+    pad = 0.0 if window else 0.02 * max(east - west, north - south, 1e-9)
     ax.set_xlim(west - pad, east + pad)
     ax.set_ylim(south - pad, north + pad)
     ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
     ax.set_xticks([])
     ax.set_yticks([])
     for side in ("top", "right", "bottom", "left"):
-        ax.spines[side].set_visible(False)
+        ax.spines[side].set_visible(window is not None)
+        ax.spines[side].set_linewidth(0.8)

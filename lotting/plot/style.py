@@ -5,19 +5,107 @@ pyplot is imported only when a chart must make its own figure, so ``import lotti
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
 import matplotlib
+import networkx as nx
+import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.colors import to_hex
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.lines import Line2D
 
+from lotting.inputs.boundaries import Boundaries
 
-def lot_colours(n_lots: int) -> list[str]:
-    """A distinct colour per lot, the same for the same lot number in every chart."""
-    cmap = matplotlib.colormaps["tab20" if n_lots > 10 else "tab10"]
-    return [to_hex(cmap(i % cmap.N)) for i in range(n_lots)]
+DPI = 150  # every saved chart: sharp enough to print in a board paper
+#: 20 distinct colours, tab20's strong shades first and its light ones after, so that lots
+#: numbered next to each other (often neighbours) never get two shades of one hue.
+PALETTE = tuple(
+    to_hex(matplotlib.colormaps["tab20"](i)) for i in (*range(0, 20, 2), *range(1, 20, 2))
+)
+HUES = {colour: i % 10 for i, colour in enumerate(PALETTE)}  # a strong and a light shade each
+
+
+def lot_colours(assignment: pd.DataFrame, boundaries: Boundaries | None = None) -> dict[int, str]:
+    """Lot → colour, the same in lots.png and map.png, neighbouring lots always distinct.
+
+    Neighbours are the edges of :func:`lot_graph`: lots sharing an area, on neighbouring rows of
+    lots.png, or in touching areas of the map (with ``boundaries``). Up to 20 lots each get a
+    colour of their own from :data:`PALETTE`: in lot order, each takes the unused colour least
+    like its neighbours' colours so far (so neighbours are not two shades of one hue). Beyond
+    20 lots the graph is coloured greedily (networkx, strategy ``largest_first``, lots added in
+    number order, so deterministic): neighbours never share a colour, lots far apart may.
+
+    >>> lot_colours(plan.assignment)[1]
+    '#1f77b4'
+    """
+    graph = lot_graph(assignment, boundaries)
+    lots = sorted(graph.nodes)
+    if len(lots) > len(PALETTE):
+        colour = nx.greedy_color(graph, strategy="largest_first")
+        return {lot: PALETTE[colour[lot] % len(PALETTE)] for lot in lots}
+    chosen: dict[int, str] = {}
+    for lot in lots:
+        near = [chosen[n] for n in sorted(graph.neighbors(lot)) if n in chosen]
+        free = [c for c in PALETTE if c not in chosen.values()]
+        chosen[lot] = max(free, key=lambda c: _unlike(c, near))
+    return chosen
+
+
+def _unlike(colour: str, near: list[str]) -> tuple[bool, float]:
+    """How well a colour stands out from its neighbours': first whether its hue is new among
+    them, then its distance from the nearest."""
+    hue = HUES[colour]
+    return (
+        all(HUES[n] != hue for n in near),
+        min((_distance(colour, n) for n in near), default=1e9),
+    )
+
+
+def _distance(a: str, b: str) -> float:
+    """How unlike two colours look: the "redmean" weighted RGB distance."""
+    (r1, g1, b1), (r2, g2, b2) = (to_rgb(a), to_rgb(b))
+    mean = (r1 + r2) / 2
+    dr, dg, db = r1 - r2, g1 - g2, b1 - b2
+    return ((2 + mean) * dr * dr + 4 * dg * dg + (3 - mean) * db * db) ** 0.5
+
+
+def lot_graph(assignment: pd.DataFrame, boundaries: Boundaries | None = None) -> nx.Graph:
+    """Lots as nodes, an edge between two lots drawn next to each other in some chart.
+
+    Next to each other: units in one area (one row of lots.png), in areas on neighbouring rows
+    of lots.png (areas sorted by name), or in areas whose boundaries touch (share a vertex).
+    """
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(int(lot) for lot in assignment["lot"].unique()))
+    lots_in: dict[str, set[int]] = {}
+    for area, lot in assignment[["area", "lot"]].itertuples(index=False):
+        lots_in.setdefault(str(area), set()).add(int(lot))
+    areas = sorted(lots_in)
+    pairs = [(a, a) for a in areas] + list(itertools.pairwise(areas))
+    if boundaries is not None:
+        pairs += touching(boundaries)
+    for a, b in pairs:
+        for x in sorted(lots_in.get(a, ())):
+            for y in sorted(lots_in.get(b, ())):
+                if x != y:
+                    graph.add_edge(min(x, y), max(x, y))
+    return graph
+
+
+def touching(boundaries: Boundaries) -> list[tuple[str, str]]:
+    """Pairs of areas (sorted) whose rings share a vertex, as TopoJSON's shared arcs do."""
+    owners: dict[tuple[float, float], set[str]] = {}
+    for area in sorted(boundaries):
+        for polygon in boundaries[area]:
+            for ring in polygon:
+                for x, y in ring.round(6).tolist():
+                    owners.setdefault((x, y), set()).add(area)
+    pairs = {
+        (a, b) for names in owners.values() if len(names) > 1 for a in names for b in names if a < b
+    }
+    return sorted(pairs)
 
 
 def subplots(*grid: int, **figure: Any) -> Any:
@@ -25,6 +113,13 @@ def subplots(*grid: int, **figure: Any) -> Any:
     import matplotlib.pyplot as plt
 
     return plt.subplots(*grid, **figure)
+
+
+def new_figure(**figure: Any) -> Any:
+    """``pyplot.figure``: a new empty figure, through pyplot so notebooks show it."""
+    import matplotlib.pyplot as plt
+
+    return plt.figure(**figure)
 
 
 def new_axes(**figure: Any) -> Axes:
@@ -50,7 +145,7 @@ def save_figure(ax: Axes, path: Path) -> None:
     """Save the Axes' figure as a PNG without a timestamp (same bytes on a re-run), close it."""
     figure = ax.get_figure(root=True)
     assert figure is not None, "an Axes drawn by lotting always has a figure"
-    figure.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
+    figure.savefig(path, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
     close(figure)
 
 

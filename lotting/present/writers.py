@@ -83,12 +83,14 @@ def write_frontier(
 ) -> Path:
     """The frontier outputs: frontier.csv, frontier.png and frontier.json (which scenario made
     them)."""
-    document = frontier_document(scenario or Scenario(), case)
+    scenario = scenario or Scenario()
+    document = frontier_document(scenario, case)
     text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    currency = scenario.currency
     files: dict[str, Writer] = {
         "frontier.csv": lambda p: write_csv(table, p),
         "frontier.json": lambda p: p.write_text(text, encoding="utf-8"),
-        "frontier.png": lambda p: save_figure(plot_frontier(table), p),
+        "frontier.png": lambda p: save_figure(plot_frontier(table, currency=currency), p),
     }
     return write_folder(out, files, inputs)
 

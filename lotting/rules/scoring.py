@@ -30,7 +30,8 @@ class Evaluation:
     each lot; ``options``: every option of the scenario (who holds it, its supply chain);
     ``names``: each supplier's name by identifier.
     ``lots`` also has ``schedule`` (the services and areas in words), ``sub_holders`` (target
-    suppliers reached as subcontractors) and, for a division with its own lot labels,
+    suppliers reached as subcontractors), ``supply_chains`` (each eligible lead with a supply
+    chain as ``prime>sub1,sub2``) and, for a division with its own lot labels,
     ``given_lot`` after ``lot``.
     """
 
@@ -123,6 +124,9 @@ def evaluate_lots(
                 "options": ";".join(lot_options[number]),
                 "target_holders": ";".join(check.holders),
                 "sub_holders": ";".join(sorted(check.sub_holders - set(check.holders))),
+                "supply_chains": ";".join(
+                    f"{o.id}>{','.join(o.chain)}" for o in check.eligible if o.chain
+                ),
                 "open": bool(check.holders),
                 "breaches": "; ".join(check.breaches),
             }

@@ -1,0 +1,80 @@
+"""docs/: the images are what docs/build.py draws today, and docs/model.md stays in the repository.
+
+The images are drawn again from the stored tables (docs/assignment.csv, docs/frontier.csv) and
+compared byte for byte, so any change to a chart, to the example or to the stored division that
+is not followed by ``make docs`` fails here. The tables themselves are checked cheaply: the
+division is scored again and must be feasible with the frontier's chosen figures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+import pytest
+
+from lotting import Scenario, evaluate, load_case, read_assignment
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+ROOT = DOCS.parent
+
+
+def build_module():
+    spec = importlib.util.spec_from_file_location("docs_build", DOCS / "build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    out = tmp_path_factory.mktemp("docs")
+    return out, build_module().draw(out)
+
+
+def test_recorded_digests_are_the_committed_images():
+    recorded = json.loads((DOCS / "images.json").read_text(encoding="utf-8"))
+    build = build_module()
+    assert sorted(recorded["sha256"]) == sorted(build.IMAGES)
+    for name, digest in recorded["sha256"].items():
+        assert hashlib.sha256((DOCS / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_docs_images_are_current(drawn):
+    """Stale images fail: run ``make docs`` (or ``python docs/build.py`` when only the charts
+    changed) and commit docs/."""
+    recorded = json.loads((DOCS / "images.json").read_text(encoding="utf-8"))
+    if recorded["matplotlib"] != matplotlib.__version__:
+        pytest.skip(f"images drawn by matplotlib {recorded['matplotlib']}, not this one")
+    out, digests = drawn
+    stale = [name for name, digest in digests.items() if digest != recorded["sha256"][name]]
+    assert stale == [], "docs images are stale: run `make docs` and commit docs/"
+    for name in digests:
+        assert (out / name).read_bytes() == (DOCS / name).read_bytes()
+
+
+def test_stored_division_is_feasible_and_is_the_frontier_choice():
+    case = load_case(ROOT / "data" / "example" / "contract.csv")
+    plan = evaluate(case, Scenario(), read_assignment(DOCS / "assignment.csv", case))
+    assert plan.status == "feasible"
+    table = pd.read_csv(DOCS / "frontier.csv")
+    (chosen,) = table[table["chosen"]].itertuples()
+    assert plan.metrics["n_lots"] == chosen.k
+    assert plan.objective == pytest.approx(chosen.objective)
+    assert plan.objective == pytest.approx(table["objective"].max())
+
+
+def test_model_doc_links_nothing_outside_the_repository():
+    text = (DOCS / "model.md").read_text(encoding="utf-8")
+    for heading in ("Inputs", "Bid options", "Objective", "Award rules", "Outputs", "Exit"):
+        assert re.search(rf"^#+ .*{heading}", text, re.MULTILINE | re.IGNORECASE), heading
+    targets = re.findall(r"\]\(([^)]+)\)", text)
+    assert all("://" not in t and not t.startswith("..") for t in targets), targets
+    for target in targets:
+        assert (DOCS / target.split("#")[0]).exists(), target
