@@ -8,6 +8,7 @@ terminated (SIGTERM), after writing the best plan so far when there is one; 3 on
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
 import os
 import re
@@ -30,13 +31,15 @@ from lotting.errors import (
     ScenarioError,
     StoppedError,
 )
-from lotting.files import check_folder
-from lotting.inputs.division import read_assignment, read_reserved
+from lotting.files import Writer, check_folder, write_csv
+from lotting.inputs.division import read_division
+from lotting.ocds import RESERVE_CODES, to_json
 from lotting.plan import compare
 from lotting.present.market_check import market_report
+from lotting.present.report import build_report, find_browser, print_pdf, report_frontier
 from lotting.present.writers import (
+    alternatives_files,
     alternatives_table,
-    write_alternatives,
     write_evaluation,
     write_frontier,
     write_partners,
@@ -51,6 +54,12 @@ from .signals import EXIT_INTERRUPTED, exit_code, exit_if_stopped, stoppable
 EXIT_INFEASIBLE = 1
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
+#: The keyword arguments of the OCDS options (``--currency`` only until the scenario has one).
+OCDS_KEYS = tuple(
+    key
+    for key in ("ocds", "ocid", "published", "reserve_code", "currency")
+    if key not in {f.name for f in dataclasses.fields(Scenario)}
+)
 
 
 def _fail(message: str, code: int) -> None:
@@ -282,6 +291,69 @@ def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("contract", type=click.Path(dir_okay=False, path_type=Path))(command)
 
 
+def _published(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--published must be an RFC 3339 date-time (a date alone means midnight UTC)."""
+    if value is None:
+        return None
+    text = value.strip()
+    if len(text) == 10:
+        text += "T00:00:00Z"
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date such as 2026-04-01.") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"{value!r} needs a time zone, e.g. 2026-04-01T09:00:00Z.")
+    return text
+
+
+def ocds_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--ocds and what the published release needs: ocid, date, currency, reserved-lot code."""
+    fields = {f.name for f in dataclasses.fields(Scenario)}
+    if "currency" not in fields:  # until the scenario carries the currency itself
+        command = click.option(
+            "--currency", default="GBP", show_default=True, help="currency of the lot values"
+        )(command)
+    command = click.option(
+        "--reserve-code",
+        type=click.Choice(RESERVE_CODES),
+        default=RESERVE_CODES[0],
+        show_default=True,
+        help="OCDS reservedParticipation of reserved lots (shelteredWorkshop: supported "
+        "employment; publicServiceMissionOrganization: mutuals)",
+    )(command)
+    command = click.option(
+        "--published",
+        callback=_published,
+        default=None,
+        help=f"release date for ocds.json (default {PUBLISHED_SHOWN}: set it when publishing)",
+    )(command)
+    command = click.option(
+        "--ocid",
+        default=None,
+        help="the contracting process's OCID (default: ocds-lotting-<hash of the contract>)",
+    )(command)
+    return click.option(
+        "--ocds", "ocds", is_flag=True, help="also write ocds.json, an OCDS 1.1 release package"
+    )(command)
+
+
+PUBLISHED_SHOWN = "1970-01-01"
+
+
+def ocds_file(plan: Plan, kwargs: dict[str, Any]) -> dict[str, Writer]:
+    """ocds.json as an extra output file when --ocds is given (validated before any writing);
+    pops the OCDS options from ``kwargs``."""
+    wanted = kwargs.pop("ocds")
+    ocid, published = kwargs.pop("ocid"), kwargs.pop("published")
+    reserve_code = kwargs.pop("reserve_code")
+    currency = kwargs.pop("currency", None)
+    if not wanted:
+        return {}
+    text = to_json(plan.to_ocds(ocid, published, currency, reserve_code))
+    return {"ocds.json": lambda p: p.write_text(text, encoding="utf-8")}
+
+
 class Feedback:
     """Shows a solve's progress events on stderr: one line per step, the solver's incumbent and
     gap every few seconds, its log with ``verbose``, nothing with ``quiet``."""
@@ -347,6 +419,7 @@ def prepare(contract: Path, kwargs: dict[str, Any]) -> tuple[Case, Scenario]:
 
 @main.command()
 @common_options
+@ocds_options
 @click.option(
     "--timings",
     is_flag=True,
@@ -380,6 +453,7 @@ def split(
         )
     stop = stop_for(time_limit)
     out = checked_out(contract, out, kwargs, ("assignment.csv", "lots.csv", "plan.json"))
+    ocds_kwargs = {k: kwargs.pop(k) for k in OCDS_KEYS if k in kwargs}
     kwargs["quiet"] = quiet
     case, scenario = prepare(contract, kwargs)
     kwargs.pop("quiet")
@@ -399,7 +473,10 @@ def split(
     )
     plan = plans[0]
     inputs = tuple(case.files.values())
-    folder = plan.to_folder(out, inputs, timings)
+    extra = ocds_file(plan, ocds_kwargs)
+    if alternatives > 1:
+        extra.update(alternatives_files(plans, timings))
+    folder = plan.to_folder(out, inputs, timings, extra)
     click.echo(format_lots(plan))
     click.echo()
     click.echo(format_summary(plan))
@@ -412,8 +489,8 @@ def split(
     written = "assignment.csv, lots.csv, plan.json, lots.png" + (
         ", map.png" if plan.boundaries else ""
     )
+    written += "".join(f", {name}" for name in extra if not name.startswith("alternatives"))
     if alternatives > 1:
-        write_alternatives(plans, folder, inputs, timings)
         click.echo(format_alternatives(plans))
         written += f", alternatives.csv and alternatives/2..{len(plans)}/"
     click.echo(f"Wrote {folder}/: {written}")
@@ -538,7 +615,8 @@ def sweep_command(
     "lots_file",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="the division to score: a CSV with columns unit, lot (e.g. split's assignment.csv)",
+    help="the division to score: a CSV with columns unit, lot (e.g. split's assignment.csv), "
+    "or an OCDS release package (e.g. split's ocds.json)",
 )
 @click.option("--no-optimise", is_flag=True, help="score the division only; skip the optimum")
 @handle_errors
@@ -562,9 +640,7 @@ def evaluate_command(
     case, scenario = prepare(contract, kwargs)
     kwargs.pop("quiet")
     feedback = Feedback(quiet, verbose)
-    given = evaluate(
-        case, scenario, read_assignment(lots_file, case), read_reserved(lots_file, case)
-    )
+    given = score_division(case, scenario, lots_file)
     optimum = None
     if not no_optimise:
         try:
@@ -616,6 +692,95 @@ def check_command(contract: Path, out: Path | None, **kwargs: Any) -> None:
     if not case.partners.empty:
         folder = write_partners(case, folder, tuple(case.files.values()))
         click.echo(f"Wrote {folder}/: partners.png")
+
+
+def score_division(case: Case, scenario: Scenario, lots_file: Path) -> Plan:
+    """Evaluate the division in --lots (a unit, lot CSV with an optional reserved column, or an
+    OCDS ocds.json whose lots may carry reservedParticipation), with its reserved lots."""
+    division = read_division(lots_file, case)
+    return evaluate(case, scenario, division.assignment, division.reserved)
+
+
+@main.command("report")
+@common_options
+@ocds_options
+@click.option(
+    "--lots",
+    "lots_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="the current division to score beside the recommendation (CSV unit, lot, or ocds.json)",
+)
+@click.option("--pdf", is_flag=True, help="also print report.pdf with a headless Chromium")
+@click.option(
+    "--browser",
+    default=None,
+    help="the Chromium to print with (default: chromium on PATH)",
+)
+@click.option(
+    "--full-frontier",
+    is_flag=True,
+    help="solve every number of lots for the trade-off section (default: only the points the "
+    "statement uses, so the report costs about two more solves than split)",
+)
+@handle_errors
+def report_command(
+    contract: Path,
+    out: Path | None,
+    time_limit: float,
+    work_limit: int | None,
+    solver: str,
+    lots_file: Path | None,
+    pdf: bool,
+    browser: str | None,
+    full_frontier: bool,
+    quiet: bool,
+    verbose: bool,
+    **kwargs: Any,
+) -> None:
+    """The commissioner's report on CONTRACT: report.html (and report.pdf with --pdf)."""
+    ocds_kwargs = {k: kwargs.pop(k) for k in OCDS_KEYS if k in kwargs}
+    kwargs["quiet"] = quiet
+    case, scenario = prepare(contract, kwargs)
+    kwargs.pop("quiet")
+    feedback = Feedback(quiet, verbose)
+    limit = time_limit or None
+    current = score_division(case, scenario, lots_file) if lots_file is not None else None
+    feedback.say("Solving, then the frontier points the statement needs")
+    plan = solve(
+        case,
+        scenario,
+        time_limit=limit,
+        solver=solver,
+        work_limit=work_limit,
+        progress=feedback,
+        log=verbose,
+    )
+    click.echo(format_summary(plan))
+    table = report_frontier(
+        case, plan, full=full_frontier, time_limit=limit, solver=solver, work_limit=work_limit
+    )
+    currency = ocds_kwargs.get("currency") or getattr(scenario, "currency", None)
+    report = build_report(plan, case, table, current, currency)
+    html = report.html()
+    files: dict[str, Writer] = {"report.html": lambda p: p.write_text(html, encoding="utf-8")}
+    files["frontier.csv"] = functools.partial(write_csv, table)
+    files.update(ocds_file(plan, ocds_kwargs))
+    charts = {f"{name}.png": png for name, png in report.charts.items() if name != "frontier"}
+    drawn: dict[str, Writer] = {
+        name: functools.partial(Path.write_bytes, data=png) for name, png in charts.items()
+    }
+    inputs = (*case.files.values(), *([lots_file] if lots_file is not None else []))
+    folder = plan.to_folder(out or default_out(contract), inputs, extra={**drawn, **files})
+    written = ", ".join(files)
+    if pdf:
+        try:
+            print_pdf(folder / "report.html", folder / "report.pdf", find_browser(browser))
+        except InputError:
+            click.echo(f"Wrote {folder}/: {written} (and the plan's files)")
+            raise
+        written += ", report.pdf"
+    click.echo(f"Wrote {folder}/: {written} (and the plan's files)")
 
 
 def format_frontier(table: pd.DataFrame, currency: str = "GBP") -> str:

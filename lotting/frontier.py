@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable
+from dataclasses import replace
 
 import pandas as pd
 
 from lotting.errors import InfeasibleError, LottingError, NoSolutionError, StoppedError
 from lotting.inputs.case import Case
-from lotting.optimise import solve
+from lotting.optimise import evaluate, solve
 from lotting.parallel import Target
 from lotting.plan import Plan
 from lotting.progress import Event, Progress
@@ -41,6 +43,8 @@ def frontier(
     client: Target = None,
     workers: int | None = 1,
     stop: Stop | None = None,
+    ks: Iterable[int] | None = None,
+    chosen: Plan | None = None,
 ) -> pd.DataFrame:
     """For k = 1 .. max_lots, the division with exactly k lots that maximises access.
 
@@ -57,7 +61,9 @@ def frontier(
     > 1 (a local cluster; None = the cores) they run in parallel and give the same table;
     ``progress`` then gets only the ``lots`` events (``count`` the number solved so far, no
     objective), ``log`` is not used, and a stop request cancels the tasks (the sweep's own
-    interrupt handling).
+    interrupt handling). ``ks`` limits the curve to those numbers of lots (the chosen plan's is
+    always included), and ``chosen`` reuses a plan :func:`solve` already returned for this
+    scenario: the report's bounded frontier.
 
     >>> case = load_case("data/example/contract.csv")  # doctest: +SKIP
     >>> frontier(case, Scenario(max_lots=4))["k"].tolist()  # doctest: +SKIP
@@ -70,25 +76,38 @@ def frontier(
         )
     start = time.perf_counter()
     stop = stop or Stop()
-    chosen = solve(
-        case,
-        scenario,
-        time_limit=time_limit,
-        solver=solver,
-        work_limit=work_limit,
-        progress=progress,
-        log=log,
-        stop=stop,
-    )
+    if chosen is None:
+        chosen = solve(
+            case,
+            scenario,
+            time_limit=time_limit,
+            solver=solver,
+            work_limit=work_limit,
+            progress=progress,
+            log=log,
+            stop=stop,
+        )
     best = chosen.objective
+    wanted = range(1, scenario.max_lots + 1) if ks is None else ks
+    counts = sorted({k for k in wanted if 1 <= k <= scenario.max_lots} | {chosen.metrics["n_lots"]})
     rows = []
-    for k in range(1, scenario.max_lots + 1):
+    for k in counts:
         plan: Plan | None = None
         if stop.requested and k != chosen.metrics["n_lots"]:
             status = stop.reason or "interrupted"
         elif k == chosen.metrics["n_lots"]:
             plan = chosen
             status = chosen.status
+        elif k == 1 and scenario.max_reserved == 0:
+            # one lot is one division: score it, no solve needed (with reserved lots allowed,
+            # whether to reserve it is still a choice, so it is solved like any k)
+            plan = evaluate(case, scenario, dict.fromkeys(case.units, 1))
+            if plan.evaluation.breaches:
+                plan, status = None, "infeasible"
+            else:
+                bound = plan.objective
+                plan = replace(plan, status="optimal", gap=0.0, bound=bound)
+                status = "optimal"
         else:
             try:
                 plan = solve(

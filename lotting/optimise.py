@@ -271,6 +271,7 @@ def solve(
                 bound=bound,
                 stopped=stopped,
                 inputs=case.hashes,
+                case=case,
             )
         )
         if stop.requested:
@@ -361,6 +362,7 @@ def evaluate(
         seconds=0.0,
         boundaries=case.boundaries,
         inputs=case.hashes,
+        case=case,
     )
 
 

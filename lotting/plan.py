@@ -15,6 +15,8 @@ import pandas as pd
 from lotting.errors import LottingError
 from lotting.files import Writer, write_csv, write_folder
 from lotting.inputs.boundaries import Boundaries
+from lotting.inputs.case import Case
+from lotting.ocds import RESERVE_CODES, release_package
 from lotting.plot.lots import plot_lots
 from lotting.plot.map import map_figure, plot_map
 from lotting.plot.style import save_figure
@@ -74,6 +76,8 @@ class Plan:
     inputs: dict[str, dict[str, str]] = field(default_factory=dict)
     bound: float | None = None
     stopped: str | None = None
+    #: The case it answers (for the report: who can bid, the market, the input files).
+    case: Case | None = field(default=None, repr=False, compare=False)
 
     @property
     def objective(self) -> float:
@@ -274,6 +278,26 @@ class Plan:
             json.dumps(self.to_dict(timings), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         )
 
+    def to_ocds(
+        self,
+        ocid: str | None = None,
+        published: str | None = None,
+        currency: str | None = None,
+        reserve_code: str = RESERVE_CODES[0],
+    ) -> dict[str, Any]:
+        """The division as an OCDS 1.1 release package (validated), for ocds.json.
+
+        ``ocid`` defaults to one derived from the contract, ``published`` to a fixed date (so the
+        same inputs give the same file), ``currency`` to the scenario's or GBP; reserved lots
+        carry ``reserve_code`` as their reservedParticipation.
+
+        >>> plan.to_ocds()["releases"][0]["tender"]["lots"][0]["value"]
+        {'amount': 1371000, 'currency': 'GBP'}
+        """
+        return release_package(
+            self.evaluation, self.scenario, ocid, published, currency, reserve_code
+        )
+
     def plot(self, ax: Axes | None = None) -> Axes:
         """Chart of the lot allocation: areas × services coloured by lot.
 
@@ -313,10 +337,14 @@ class Plan:
         return map_figure(self.evaluation, self.boundaries, currency=self.scenario.currency)
 
     def to_folder(
-        self, path: str | Path, inputs: tuple[Path, ...] = (), timings: bool = False
+        self,
+        path: str | Path,
+        inputs: tuple[Path, ...] = (),
+        timings: bool = False,
+        extra: dict[str, Writer] | None = None,
     ) -> Path:
-        """Write assignment.csv, lots.csv, plan.json, lots.png (and map.png with boundaries),
-        whole or not at all, never over one of ``inputs``."""
+        """Write assignment.csv, lots.csv, plan.json, lots.png (and map.png with boundaries, and
+        ``extra`` files such as ocds.json), whole or not at all, never over one of ``inputs``."""
         files: dict[str, Writer] = {
             "assignment.csv": lambda p: write_csv(self.assignment, p),
             "lots.csv": lambda p: write_csv(self.evaluation.lots.drop(columns=["breaches"]), p),
@@ -325,6 +353,7 @@ class Plan:
         }
         if self.boundaries is not None:
             files["map.png"] = lambda p: save_figure(self.map_figure().axes[0], p)
+        files.update(extra or {})
         return write_folder(Path(path), files, inputs, command="split")
 
 

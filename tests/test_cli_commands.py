@@ -131,3 +131,40 @@ def test_check_flags_invalid_input_with_exit_2(case, tmp_path):
     result = run(["check", str(tmp_path / "broken" / "contract.csv")], tmp_path)
     assert_clean_failure(result, 2)
     assert "partners.csv" in result.stderr and "nobody" in result.stderr
+
+
+def test_split_ocds_round_trips_through_evaluate_with_the_same_objective(case):
+    result = run(["split", "case/contract.csv", "--ocds", "--out", "pub"], case)
+    assert result.returncode == 0, result.stderr
+    assert "ocds.json" in result.stdout
+    package = json.loads((case / "pub" / "ocds.json").read_text())
+    assert [i["id"] for i in package["releases"][0]["tender"]["items"]] == ["U1", "U2", "U3", "U4"]
+    again = run(
+        ["evaluate", "case/contract.csv", "--lots", "pub/ocds.json", "--no-optimise", "--out", "e"],
+        case,
+    )
+    assert again.returncode == 0, again.stderr
+    plan = json.loads((case / "pub" / "plan.json").read_text())
+    doc = json.loads((case / "e" / "evaluation.json").read_text())
+    assert doc["objective"] == plan["objective"]
+    assert doc["metrics"] == plan["metrics"]
+
+
+def test_evaluate_of_bad_ocds_exits_2_naming_the_file_and_item(case):
+    release = {"ocid": "x", "id": "1", "tender": {"items": [{"id": "U1"}]}}
+    write_text(case / "bad.json", json.dumps({"releases": [release]}))
+    result = run(["evaluate", "case/contract.csv", "--lots", "bad.json", "--out", "bad"], case)
+    assert_clean_failure(result, 2)
+    assert "bad.json" in result.stderr
+    assert "tender.items[0] (unit 'U1') has no relatedLot" in result.stderr
+    assert not (case / "bad").exists()
+
+
+def test_split_ocds_with_a_currency_the_schema_rejects_writes_nothing(case):
+    result = run(["split", "case/contract.csv", "--ocds", "--currency", "XYZ", "--out", "x"], case)
+    assert_clean_failure(result, 2)
+    assert "ISO 4217" in result.stderr
+    assert not (case / "x").exists()
+    dated = run(["split", "case/contract.csv", "--ocds", "--published", "May", "--out", "y"], case)
+    assert dated.returncode == 2
+    assert not (case / "y").exists()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import write_text, write_tiny_case
-from lotting import InputError, Scenario, evaluate, load_case
-from lotting.inputs.division import read_assignment
+from lotting import InputError, Scenario, evaluate, load_case, solve
+from lotting.inputs.division import read_assignment, read_division
 
 
 @pytest.fixture
@@ -53,3 +55,66 @@ def test_evaluate_scores_a_division_that_breaks_rules(case):
     assert "2 lots, more than max_lots 1" in plan.evaluation.breaches
     assert plan.metrics["n_lots"] == 2
     assert plan.gap is None
+
+
+# --- OCDS release packages (split's ocds.json) ------------------------------------------------
+
+
+def ocds_file(tmp_path, items, lots=None, name="ocds.json"):
+    tender = {"id": "t", "items": items} if items is not None else {"id": "t"}
+    if lots is not None:
+        tender["lots"] = lots
+    release = {"ocid": "ocds-x", "id": "1", "tender": tender}
+    return write_text(tmp_path / name, json.dumps({"releases": [release]}))
+
+
+def items(pairs):
+    return [{"id": unit, "relatedLot": lot} for unit, lot in pairs]
+
+
+def test_reads_the_division_an_ocds_tender_carries(case, tmp_path):
+    reserved = [{"id": "b", "otherRequirements": {"reservedParticipation": ["shelteredWorkshop"]}}]
+    pairs = [("U1", "a"), ("U2", "b"), ("U3", "a"), ("U4", "b")]
+    path = ocds_file(tmp_path, items(pairs), reserved)
+    division = read_division(path, case)
+    assert division.assignment == {"U1": "a", "U2": "b", "U3": "a", "U4": "b"}
+    assert division.reserved == ("b",)
+
+
+def test_a_plans_own_ocds_reads_back_as_its_division(case, tmp_path):
+    plan = solve(case, Scenario(max_lots=3))
+    path = write_text(tmp_path / "own.json", json.dumps(plan.to_ocds()))
+    division = read_division(path, case)
+    again = evaluate(case, plan.scenario, division.assignment)
+    assert again.objective == plan.objective
+    assert division.assignment == {
+        u: str(n) for u, n in zip(plan.assignment["unit"], plan.assignment["lot"], strict=True)
+    }
+    assert division.reserved == ()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (items([("U1", "a"), ("U2", None), ("U3", "a"), ("U4", "b")]), r"items\[1\] \(unit 'U2'\)"),
+        (items([("U1", "a"), ("U2", "a"), ("U3", "a"), ("U9", "b")]), "'U9', which the contract"),
+        (items([("U1", "a"), ("U2", "a"), ("U3", "a")]), "lack units of the contract: 'U4'"),
+        (items([("U1", "a"), ("U1", "a"), ("U3", "a"), ("U4", "a")]), "repeats unit 'U1'"),
+        (None, "no tender.items"),
+        ([], "no tender.items"),
+    ],
+)
+def test_bad_ocds_names_the_file_and_the_item(case, tmp_path, content, message):
+    path = ocds_file(tmp_path, content)
+    with pytest.raises(InputError, match=message) as err:
+        read_division(path, case)
+    assert err.value.file == str(path)
+
+
+def test_ocds_that_is_not_json_or_not_a_package_is_an_input_error(case, tmp_path):
+    broken = write_text(tmp_path / "broken.json", "{not json")
+    with pytest.raises(InputError, match="cannot be read as JSON"):
+        read_division(broken, case)
+    empty = write_text(tmp_path / "empty.json", '{"releases": []}')
+    with pytest.raises(InputError, match="exactly one release"):
+        read_division(empty, case)

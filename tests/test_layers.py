@@ -29,6 +29,7 @@ LAYERS = [
     ("lotting.rules",),
     ("lotting.generate", "lotting.mip"),
     ("lotting.plot",),
+    ("lotting.ocds",),
     ("lotting.plan",),
     ("lotting.optimise",),
     ("lotting.frontier", "lotting.sweep"),

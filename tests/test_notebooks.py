@@ -37,6 +37,7 @@ def test_there_are_notebooks():
         "01_quickstart.ipynb",
         "02_scenarios.ipynb",
         "03_existing_lots.ipynb",
+        "04_report.ipynb",
         "05_sweep.ipynb",
     ]
 

@@ -148,16 +148,15 @@ def alternatives_table(plans: list[Plan]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def write_alternatives(
-    plans: list[Plan], out: Path, inputs: tuple[Path, ...] = (), timings: bool = False
-) -> Path:
-    """alternatives.csv in ``out``, and for ranks ≥ 2 ``alternatives/<rank>/`` with that
-    division's assignment.csv, lots.csv and plan.json."""
+def alternatives_files(plans: list[Plan], timings: bool = False) -> dict[str, Writer]:
+    """alternatives.csv, and for ranks ≥ 2 ``alternatives/<rank>/`` with that division's
+    assignment.csv, lots.csv and plan.json: files for split's own folder, written with it."""
     table = alternatives_table(plans)
-    write_folder(out, {"alternatives.csv": lambda p: write_csv(table, p)}, inputs)
+    files: dict[str, Writer] = {"alternatives.csv": lambda p: write_csv(table, p)}
     for rank, plan in enumerate(plans[1:], start=2):
-        write_folder(out / "alternatives" / str(rank), _plan_files(plan, timings), inputs)
-    return out
+        for name, writer in _plan_files(plan, timings).items():
+            files[f"alternatives/{rank}/{name}"] = writer
+    return files
 
 
 def _plan_files(plan: Plan, timings: bool) -> dict[str, Writer]:
