@@ -101,7 +101,7 @@ def test_write_report_needs_only_the_plan(tiny, tmp_path):
     _, plan, _ = tiny
     path = write_report(plan, tmp_path / "out" / "report.html")
     assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert sorted(p.name for p in path.parent.iterdir()) == ["report.html"]
+    assert sorted(p.name for p in path.parent.iterdir() if p.name[0] != ".") == ["report.html"]
 
 
 # --- as a person sees it: Chromium screenshots and the PDF ---------------------------------------
