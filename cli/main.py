@@ -739,10 +739,20 @@ def report_command(
     **kwargs: Any,
 ) -> None:
     """The commissioner's report on CONTRACT: report.html (and report.pdf with --pdf)."""
+    stop = stop_for()  # the time limit is per solve, as in frontier
+    names = ("report.html", "frontier.csv", "assignment.csv", "lots.csv", "plan.json")
+    out = checked_out(contract, out, kwargs, names)
     ocds_kwargs = {k: kwargs.pop(k) for k in OCDS_KEYS if k in kwargs}
     kwargs["quiet"] = quiet
     case, scenario = prepare(contract, kwargs)
     kwargs.pop("quiet")
+    printer: str | None = None
+    no_browser: InputError | None = None
+    if pdf:  # found before any work; without one the HTML is still written, then exit 2
+        try:
+            printer = find_browser(browser)
+        except InputError as err:
+            no_browser = err
     feedback = Feedback(quiet, verbose)
     limit = time_limit or None
     current = score_division(case, scenario, lots_file) if lots_file is not None else None
@@ -755,32 +765,36 @@ def report_command(
         work_limit=work_limit,
         progress=feedback,
         log=verbose,
+        stop=stop,
     )
     click.echo(format_summary(plan))
     table = report_frontier(
-        case, plan, full=full_frontier, time_limit=limit, solver=solver, work_limit=work_limit
+        case,
+        plan,
+        full=full_frontier,
+        time_limit=limit,
+        solver=solver,
+        work_limit=work_limit,
+        stop=stop,
     )
-    currency = ocds_kwargs.get("currency") or getattr(scenario, "currency", None)
+    currency = ocds_kwargs.get("currency") or scenario.currency
     report = build_report(plan, case, table, current, currency)
     html = report.html()
     files: dict[str, Writer] = {"report.html": lambda p: p.write_text(html, encoding="utf-8")}
     files["frontier.csv"] = functools.partial(write_csv, table)
     files.update(ocds_file(plan, ocds_kwargs))
+    if printer is not None:  # printed from the HTML beside it, in the same whole write
+        files["report.pdf"] = lambda p: print_pdf(p.parent / "report.html", p, printer)
     charts = {f"{name}.png": png for name, png in report.charts.items() if name != "frontier"}
     drawn: dict[str, Writer] = {
         name: functools.partial(Path.write_bytes, data=png) for name, png in charts.items()
     }
     inputs = (*case.files.values(), *([lots_file] if lots_file is not None else []))
-    folder = plan.to_folder(out or default_out(contract), inputs, extra={**drawn, **files})
-    written = ", ".join(files)
-    if pdf:
-        try:
-            print_pdf(folder / "report.html", folder / "report.pdf", find_browser(browser))
-        except InputError:
-            click.echo(f"Wrote {folder}/: {written} (and the plan's files)")
-            raise
-        written += ", report.pdf"
-    click.echo(f"Wrote {folder}/: {written} (and the plan's files)")
+    folder = plan.to_folder(out, inputs, extra={**drawn, **files}, command="report")
+    click.echo(f"Wrote {folder}/: {', '.join(files)} (and the plan's files)")
+    if no_browser is not None:
+        raise no_browser
+    exit_if_stopped(stop)
 
 
 def format_frontier(table: pd.DataFrame, currency: str = "GBP") -> str:

@@ -19,6 +19,7 @@ from lotting.plot.lots import plot_lots
 from lotting.plot.map import map_figure, plot_map
 from lotting.plot.partners import plot_partners
 from lotting.present.market_check import MarketReport, market_report
+from lotting.present.report import write_report
 from lotting.rules.options import Option, build_options
 from lotting.rules.scoring import Evaluation, evaluate_division, evaluate_lots
 from lotting.scenario import Scenario
@@ -59,5 +60,6 @@ __all__ = [
     "scenario_table",
     "solve",
     "sweep",
+    "write_report",
 ]
 __version__ = "0.1.0"

@@ -342,9 +342,11 @@ class Plan:
         inputs: tuple[Path, ...] = (),
         timings: bool = False,
         extra: dict[str, Writer] | None = None,
+        command: str = "split",
     ) -> Path:
         """Write assignment.csv, lots.csv, plan.json, lots.png (and map.png with boundaries, and
-        ``extra`` files such as ocds.json), whole or not at all, never over one of ``inputs``."""
+        ``extra`` files such as ocds.json), whole or not at all, never over one of ``inputs``;
+        they replace what ``command`` wrote there last."""
         files: dict[str, Writer] = {
             "assignment.csv": lambda p: write_csv(self.assignment, p),
             "lots.csv": lambda p: write_csv(self.evaluation.lots.drop(columns=["breaches"]), p),
@@ -354,7 +356,7 @@ class Plan:
         if self.boundaries is not None:
             files["map.png"] = lambda p: save_figure(self.map_figure().axes[0], p)
         files.update(extra or {})
-        return write_folder(Path(path), files, inputs, command="split")
+        return write_folder(Path(path), files, inputs, command=command)
 
 
 def provenance(inputs: dict[str, dict[str, str]]) -> dict[str, Any]:

@@ -96,6 +96,17 @@ def test_imports_point_down_the_layers():
     assert not upward, "\n".join(upward)
 
 
+def test_every_module_is_listed_in_the_architecture_page():
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    modules = sorted([*ROOT.glob("lotting/**/*.py"), *ROOT.glob("cli/*.py")])
+    missing = [
+        str(p.relative_to(ROOT))
+        for p in modules
+        if p.name != "__init__.py" and f"`{p.relative_to(ROOT)}`" not in page
+    ]
+    assert missing == []
+
+
 def test_every_module_has_a_layer():
     for module in graph().nodes:
         layer(module)

@@ -35,6 +35,7 @@ from lotting.plot.map import map_figure
 from lotting.plot.style import save_figure
 from lotting.present.market_check import market_report
 from lotting.present.statement import Statement, divide_or_explain, money_format
+from lotting.stop import Stop
 
 #: Browsers tried, in order, when none is named.
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -73,10 +74,11 @@ def report_frontier(
     time_limit: float | None = 60,
     solver: str = "highs",
     work_limit: int | None = None,
+    stop: Stop | None = None,
 ) -> pd.DataFrame:
     """The frontier the report needs, reusing ``plan``: by default only the points the statement
     uses (one lot, and one lot fewer than the plan, or two lots when the plan has one); ``full``
-    for every number of lots."""
+    for every number of lots. A ``stop`` request leaves the points not reached "interrupted"."""
     n = int(plan.metrics["n_lots"])
     ks = None if full else ({1, n - 1} if n > 1 else {2})
     return frontier_table(
@@ -87,6 +89,7 @@ def report_frontier(
         work_limit=work_limit,
         ks=ks,
         chosen=plan,
+        stop=stop,
     )
 
 
