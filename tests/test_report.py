@@ -253,3 +253,10 @@ def test_no_partner_file(tmp_path):
     assert report.units["options"].tolist() == [2]
     assert report.units["target_options"].tolist() == [1]
     assert "(none)" in report.to_text()
+
+
+def test_text_names_suppliers_by_name_with_their_identifier():
+    example = load_case(Path(__file__).resolve().parents[1] / "data" / "example" / "contract.csv")
+    text = market_report(example, Scenario()).to_text()
+    assert "Granitegate Peers (ulo-aberdeen-peers; user_led, capacity 180,000" in text
+    assert "would help: a consortium with Dunmorrow Trust; as a subcontractor to Inverbrae" in text

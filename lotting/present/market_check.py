@@ -74,6 +74,8 @@ class MarketReport:
     scenario: Scenario
     sole_holders: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     reserve_short: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    #: Supplier identifier → name, for the text a person reads (tables keep identifiers).
+    names: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def to_text(self) -> str:
         """A plain-text report for a terminal, at most WIDTH columns wide."""
@@ -92,6 +94,7 @@ def market_report(case: Case, scenario: Scenario) -> MarketReport:
     values = case.contract["value"].astype(float).tolist()
     covered = {s: [int(u) for u in cover.loc[s].to_numpy().nonzero()[0]] for s in cover.index}
     units = _units(case, scenario, options, cover, cap, values)
+    names = dict(zip(case.suppliers["supplier"], case.suppliers["name"], strict=True))
     return MarketReport(
         kinds=_kinds(case, scenario, cap),
         units=units,
@@ -103,6 +106,7 @@ def market_report(case: Case, scenario: Scenario) -> MarketReport:
         scenario=scenario,
         sole_holders=_sole(case, options),
         reserve_short=_reserve_short(case, scenario, options),
+        names=names,
     )
 
 
@@ -262,7 +266,9 @@ def _would_help(
     cap: pd.Series,
     values: list[float],
 ) -> str:
-    """Consortia and supply chains that bring a stranded supplier in, else what partner would."""
+    """Consortia and supply chains that bring a stranded supplier in, else what partner would
+    (suppliers by name)."""
+    names = dict(zip(case.suppliers["supplier"], case.suppliers["name"], strict=True))
     everything = range(len(values))
     consortia = [
         o.id
@@ -280,10 +286,10 @@ def _would_help(
     ]
     helps = []
     if consortia:
-        partners = [f"with {_partners(c, supplier)}" for c in consortia]
+        partners = [f"with {_partners(c, supplier, names)}" for c in consortia]
         helps.append(f"a consortium {_either(partners)}")
     if primes:
-        helps.append(f"as a subcontractor {_either([f'to {p}' for p in primes])}")
+        helps.append(f"as a subcontractor {_either([f'to {names.get(p, p)}' for p in primes])}")
     if helps:
         return "; ".join(helps)
     where = "in the current partner graph" if _consortia_on(scenario) else "(consortia are off)"
@@ -299,9 +305,19 @@ def _would_help(
     )
 
 
-def _partners(clique_id: str, supplier: str) -> str:
-    """A consortium named by the supplier's partners in it, e.g. ``a + b``."""
-    return " + ".join(m for m in clique_id.split("+") if m != supplier)
+def _named(names: dict[str, str], supplier: str) -> str:
+    """``Name (id; `` for a supplier with a name of its own, else ``id (``: the start of its line.
+
+    >>> _named({"u1": "User One"}, "u1"), _named({}, "u2")
+    ('User One (u1; ', 'u2 (')
+    """
+    name = names.get(supplier, supplier)
+    return f"{supplier} (" if name == supplier else f"{name} ({supplier}; "
+
+
+def _partners(clique_id: str, supplier: str, names: dict[str, str]) -> str:
+    """A consortium named by the supplier's partners in it, e.g. ``A + B``."""
+    return " + ".join(names.get(m, m) for m in clique_id.split("+") if m != supplier)
 
 
 def _leads_lot_with(option: Option, unit: int, values: list[float]) -> bool:
@@ -499,7 +515,7 @@ def _render(report: MarketReport) -> str:
     lines += _heading("Stranded target suppliers: they cannot lead a lot of any single unit")
     for row in report.stranded.itertuples(index=False):
         lines += _wrap(
-            f"{row.supplier} ({row.kind}, capacity {_money(row.capacity)}, "
+            f"{_named(report.names, row.supplier)}{row.kind}, capacity {_money(row.capacity)}, "
             f"covers {row.covers} unit{'' if row.covers == 1 else 's'})"
         )
         lines += _wrap(f"why: {row.reason}", indent="    ", hanging="      ")
@@ -514,7 +530,8 @@ def _render(report: MarketReport) -> str:
         hanging="  ",
     )
     for row in report.sole_holders.itertuples(index=False):
-        lines += _wrap(f"{row.supplier}: {cut_list(row.units.split(';'))} (in {row.areas})")
+        name = report.names.get(row.supplier, row.supplier)
+        lines += _wrap(f"{name}: {cut_list(row.units.split(';'))} (in {row.areas})")
     if report.sole_holders.empty:
         lines.append("  (none)")
     kinds = ", ".join(s.reserved_kinds)
