@@ -98,8 +98,11 @@ def test_a_raising_task_is_a_failure_and_the_others_finish(client):
 def test_a_task_whose_worker_dies_is_run_once_more_then_failed(client, tmp_path):
     # Enough tasks to wait at the scheduler rather than queue on a worker that is about to die.
     results = run_tasks(die_on_one_and_two, str(tmp_path), list(range(8)), client)
-    assert results[:2] + results[3:] == [0, 1, 3, 4, 5, 6, 7]  # item 1 passed the second time
+    assert [results[0], *results[3:]] == [0, 3, 4, 5, 6, 7]  # the others are untouched
     assert isinstance(results[2], Failure) and "died" in results[2].reason
+    # item 1 passes the second time, unless dask also counted item 2's worker death against it
+    # (it counts a death against every task the worker held): then it is a failure, never wrong
+    assert results[1] == 1 or (isinstance(results[1], Failure) and "died" in results[1].reason)
     # (a finished task can run again when its worker dies before its result was fetched)
     assert len(list(tmp_path.glob("attempt-1-*"))) >= 2
     # Two deaths make a failure; the first may be the death, caused by item 1, of the worker that
