@@ -23,7 +23,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # docs/*.png from the example: solves it afresh (a few minutes), then draws; tests/test_docs.py
 # fails when the committed images are not what these tables draw.

@@ -15,7 +15,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
 
 from lotting.stop import Stop
@@ -44,12 +44,8 @@ def stoppable(seconds: float | None = None) -> Iterator[Stop]:
             "(press Ctrl-C again to stop at once)...\n".encode(),
         )
 
-    previous = {s: signal.signal(s, handle) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
+    with _handling(handle):
         yield stop
-    finally:
-        for s, old in previous.items():
-            signal.signal(s, old)
 
 
 @contextlib.contextmanager
@@ -62,9 +58,16 @@ def cancellable() -> Iterator[list[str]]:
         got.append("terminated" if signum == signal.SIGTERM else "interrupted")
         raise KeyboardInterrupt
 
+    with _handling(handle):
+        yield got
+
+
+@contextlib.contextmanager
+def _handling(handle: Callable[[int, FrameType | None], None]) -> Iterator[None]:
+    """``handle`` for SIGINT and SIGTERM while the block runs; the previous handlers after it."""
     previous = {s: signal.signal(s, handle) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield got
+        yield
     finally:
         for s, old in previous.items():
             signal.signal(s, old)

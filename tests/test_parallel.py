@@ -104,7 +104,8 @@ def test_a_task_whose_worker_dies_is_run_once_more_then_failed(client, tmp_path)
     # (it counts a death against every task the worker held): then it is a failure, never wrong
     assert results[1] == 1 or (isinstance(results[1], Failure) and "died" in results[1].reason)
     # (a finished task can run again when its worker dies before its result was fetched)
-    assert len(list(tmp_path.glob("attempt-1-*"))) >= 2
+    if results[1] == 1:
+        assert len(list(tmp_path.glob("attempt-1-*"))) >= 2
     # Two deaths make a failure; the first may be the death, caused by item 1, of the worker that
     # item 2 had been sent to (dask counts it against every task on a worker that dies).
     assert 1 <= len(list(tmp_path.glob("attempt-2-*"))) <= 2
