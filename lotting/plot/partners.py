@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import networkx as nx
 import numpy as np
@@ -20,7 +21,7 @@ LINK_COLOUR = "#444444"
 
 
 def plot_partners(case: Case, ax: Axes | None = None) -> Axes:
-    """The partner graph: every supplier as a node coloured by kind and labelled by its id.
+    """The partner graph: every supplier as a node coloured by kind and labelled by its name.
 
     Consortium links are solid lines; subcontract links are dashed arrows from prime to
     subcontractor (a pair with both is drawn twice, the arrow slightly curved). Every supplier
@@ -31,6 +32,7 @@ def plot_partners(case: Case, ax: Axes | None = None) -> Axes:
     """
     suppliers = case.suppliers
     kind_of = dict(zip(suppliers["supplier"], suppliers["kind"], strict=True))
+    name_of = dict(zip(suppliers["supplier"], suppliers["name"], strict=True))
     partners = case.partners
     consortia = nx.Graph()
     consortia.add_nodes_from(kind_of)
@@ -86,8 +88,8 @@ def plot_partners(case: Case, ax: Axes | None = None) -> Axes:
     nx.draw_networkx_labels(
         both,
         {s: (x, y - offset) for s, (x, y) in positions.items()},
-        labels={s: s for s in kind_of},
-        font_size=7,
+        labels={s: textwrap.fill(name, 18) for s, name in name_of.items()},
+        font_size=6,
         verticalalignment="top",
         bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.7},
         ax=ax,
