@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -14,7 +15,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from matplotlib.text import Text
 
 from cases import make_case
-from lotting import Scenario
+from lotting import Scenario, load_case
 from lotting.plot.frontier import plot_frontier
 from lotting.plot.lots import _lot_label, plot_lots
 from lotting.plot.partners import KIND_COLOURS, plot_partners
@@ -373,3 +374,12 @@ def test_choice_label_covers_no_point_and_no_k_label(lot_cost):
     for label in (t for t in ax.texts if t.get_gid() == "k"):
         assert not box.overlaps(label.get_window_extent(renderer))
     plt.close(figure)
+
+
+def test_partner_graph_labels_suppliers_by_name():
+    example = load_case(Path(__file__).resolve().parents[1] / "data" / "example" / "contract.csv")
+    ax = plot_partners(example)
+    labels = {t.get_text().replace("\n", " ") for t in ax.texts}
+    assert "Granitegate Peers" in labels and "Sidlaw Way Members' Co- operative" in labels
+    assert not any(label.startswith("ulo-") for label in labels)
+    plt.close(ax.figure)
