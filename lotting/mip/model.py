@@ -377,7 +377,7 @@ def define_family(
     define_bidders(m, scenario, family, context.virtual)
     define_value_bounds(m, context, family)
     if context.adjacency is not None:
-        define_contiguity(m, context.adjacency.subgraph(areas), area_in, y)
+        define_contiguity(m, context.adjacency, area_in, y)  # the whole graph: its own order
     return family
 
 
@@ -679,7 +679,9 @@ def define_contiguity(
         root = {a: m.var("root") for a in here}
         m.add(_total(root.values()) == y[lot])
         flow: dict[tuple[str, str], Var] = {}
-        for a, b in graph.subgraph(here).edges:
+        inside = set(here)
+        # the graph's own edge order: a subgraph view may iterate a set (hash order varies)
+        for a, b in [(a, b) for a, b in graph.edges if a in inside and b in inside]:
             for s, t in ((a, b), (b, a)):
                 flow[s, t] = f = m.var("f", pulp.LpContinuous, None)
                 m.add(f <= big * area_in[s, lot])
