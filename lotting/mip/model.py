@@ -163,6 +163,9 @@ class Context:
     #: Virtual options (index → (option, withdrawn supplier)): a lead bid once a member of its
     #: supply chain withdraws, modelled for --robust only, never counted as a bidder.
     virtual: dict[int, tuple[int, str]] = field(default_factory=dict)
+    #: (lead option, withdrawn supplier) pairs whose bid stays eligible for exactly the same
+    #: compact lots (see :func:`robust_unchanged`): the lead's own e stands for it.
+    unchanged: frozenset[tuple[int, str]] = frozenset()
 
 
 def build_model(
@@ -198,24 +201,33 @@ def build_model(
     n = len(blocks)
     values = [block.value for block in blocks]
     real = len(options)
-    virtual: dict[int, tuple[int, str]] = {}
-    if scenario.robust:
-        if reduced is None:
-            raise ValueError("a robust model needs the reduced options")
-        involved: dict[str, int] = {}
-        for option in options:
-            for supplier in {*option.holders, *option.chain}:
-                involved[supplier] = involved.get(supplier, 0) + 1
-        # a supplier in one option alone needs no virtual option (see define_robust)
-        extra = [key for key in sorted(reduced) if involved[key[1]] >= 2]
-        virtual = {real + k: key for k, key in enumerate(extra)}
-        options = [*options, *(reduced[key] for key in extra)]
     can = holdable(options, blocks)
     credit = range(len(options)) if credited is None else credited
     openers = sorted({o for o in credit if options[o].has_target and can[o]})
     # Enumerated target-held options never need a compact lot: every lot they can hold is listed.
     viable = [o for o in range(real) if can[o] and (o in openers or not options[o].has_target)]
-    viable += [v for v, (o, _) in virtual.items() if can[v] and o in viable]
+    virtual: dict[int, tuple[int, str]] = {}
+    unchanged: frozenset[tuple[int, str]] = frozenset()
+    if scenario.robust:
+        if reduced is None:
+            raise ValueError("a robust model needs the reduced options")
+        unchanged = robust_unchanged(scenario, options, blocks, can, viable, reduced)
+        involved: dict[str, int] = {}
+        for o in viable:
+            for supplier in {*options[o].holders, *options[o].chain}:
+                involved[supplier] = involved.get(supplier, 0) + 1
+        # a supplier in one compact-lot option alone needs no virtual option (see define_robust),
+        # nor a lead whose bid a compact lot cannot tell from its bid without that supplier
+        extra = [
+            key
+            for key in sorted(reduced)
+            if key[0] in viable and involved[key[1]] >= 2 and key not in unchanged
+        ]
+        virtual = {real + k: key for k, key in enumerate(extra)}
+        added = [reduced[key] for key in extra]
+        options = [*options, *added]
+        can = [*can, *holdable(added, blocks)]
+        viable += [v for v in virtual if can[v]]
     threshold = Settings().aggregate_from if aggregate_from is None else aggregate_from
     context = Context(
         scenario,
@@ -227,6 +239,7 @@ def build_model(
         aggregate=n > threshold if aggregate is None else aggregate,
         adjacency=adjacency,
         virtual=virtual,
+        unchanged=unchanged,
     )
     z = {c: m.var("z") for c in range(len(candidates))}
     families = [define_family(m, context, list(range(n)), None)]
@@ -600,7 +613,42 @@ def define_robust(m: ModelBuilder, context: Context, family: Family) -> None:
         for supplier in sorted(s for s, count in involved.items() if count >= 2):
             kept = [here[o] for o in real if supplier not in options[o].holders + options[o].chain]
             kept += [here[standing[o, supplier]] for o in real if (o, supplier) in standing]
+            kept += [here[o] for o in real if (o, supplier) in context.unchanged]
             m.add(_total(kept) >= need * y)
+
+
+def robust_unchanged(
+    scenario: Scenario,
+    options: Sequence[Option],
+    blocks: Sequence[Block],
+    can: Sequence[Sequence[int]],
+    viable: Sequence[int],
+    reduced: Mapping[tuple[int, str], Option],
+) -> frozenset[tuple[int, str]]:
+    """Leads whose bid without one chain member s is eligible for exactly the compact lots the
+    full bid is, under --robust: o∖s still covers every block o could hold, and can hold any
+    lot a robust compact lot may be worth.
+
+    A robust compact lot has at least min_bidders + 1 eligible options (:func:`define_robust`),
+    so it is worth at most the (min_bidders + 1)-th largest value limit C among the viable
+    options. With a chain left, o∖s keeps o's own-delivery rules and covers less with less
+    capacity, so it is eligible only where o is; without one, it is eligible only for lots
+    inside o's own coverage and capacity, where o is too. Conversely, when o∖s covers all of
+    o's blocks and its value limit is at least C, o eligible implies o∖s eligible.
+    """
+    limits = sorted((options[o].value_limit for o in viable), reverse=True)
+    need = scenario.min_bidders
+    if need <= 0 or len(limits) <= need:
+        return frozenset(reduced)  # no robust compact lot can open: nothing to tell apart
+    most = limits[need]
+    same = set()
+    for (o, s), without in reduced.items():
+        if o >= len(can):
+            continue
+        covered = all(without.covers.issuperset(blocks[b].units) for b in can[o])
+        if covered and without.value_limit >= most:
+            same.add((o, s))
+    return frozenset(same)
 
 
 def define_no_good(

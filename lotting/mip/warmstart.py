@@ -287,6 +287,10 @@ class _PlainLots:
     def __init__(self, judge: LotJudge, blocks: Sequence[Block]) -> None:
         self.judge, self.blocks = judge, blocks
         self.known: dict[frozenset[int], list[list[int]] | None] = {}
+        #: Chunks judged so far (as walked): pieces that differ by a few blocks walk the same
+        #: first chunks, so each is judged once (many per step when pieces must be cut, e.g.
+        #: under --robust).
+        self.judged: dict[tuple[int, ...], bool] = {}
 
     def __call__(self, rest: frozenset[int]) -> list[list[int]] | None:
         lots = []
@@ -296,7 +300,7 @@ class _PlainLots:
                 self.known[key] = (
                     [piece]
                     if _feasible(self.judge, self.blocks, piece)
-                    else _chunks(self.judge, self.blocks, piece)
+                    else _chunks(self.judge, self.blocks, piece, self.judged)
                 )
             found = self.known[key]
             if found is None:
@@ -315,12 +319,25 @@ def _feasible(
     return not judge.judge([u for b in group for u in blocks[b].units], among).breaches
 
 
-def _chunks(judge: LotJudge, blocks: Sequence[Block], piece: list[int]) -> list[list[int]] | None:
+def _chunks(
+    judge: LotJudge,
+    blocks: Sequence[Block],
+    piece: list[int],
+    judged: dict[tuple[int, ...], bool] | None = None,
+) -> list[list[int]] | None:
     """Cut a piece into feasible lots by walking its areas breadth first and closing a lot just
     before the block that would break a rule; None if some chunk still breaks one.
 
     Only options covering the chunk so far are judged: coverage only shrinks as a chunk grows.
+    ``judged`` remembers each chunk's verdict (by its blocks as walked) across calls.
     """
+    judged = {} if judged is None else judged
+
+    def feasible(chunk: tuple[int, ...], among: Sequence[Option] | None = None) -> bool:
+        if chunk not in judged:
+            judged[chunk] = _feasible(judge, blocks, chunk, among)
+        return judged[chunk]
+
     chunks: list[list[int]] = []
     current: list[int] = []
     among: list[Option] = []
@@ -328,7 +345,7 @@ def _chunks(judge: LotJudge, blocks: Sequence[Block], piece: list[int]) -> list[
         units = blocks[b].units
         if current:
             narrower = [o for o in among if o.covers.issuperset(units)]
-            if _feasible(judge, blocks, [*current, b], narrower):
+            if feasible((*current, b), narrower):
                 current.append(b)
                 among = narrower
                 continue
@@ -336,7 +353,7 @@ def _chunks(judge: LotJudge, blocks: Sequence[Block], piece: list[int]) -> list[
         current = [b]
         among = [o for o in judge.options if o.covers.issuperset(units)]
     chunks.append(current)
-    if not all(_feasible(judge, blocks, chunk) for chunk in chunks):
+    if not all(feasible(tuple(chunk)) for chunk in chunks):
         return None
     return chunks
 
@@ -360,9 +377,17 @@ def _pieces(judge: LotJudge, blocks: Sequence[Block], rest: set[int]) -> list[li
     if graph is None:
         return [sorted(rest)]
     areas = {a for b in rest for a in blocks[b].areas}
-    piece_of = {}
-    for number, piece in enumerate(nx.connected_components(graph.subgraph(areas))):
-        piece_of.update({a: number for a in piece})
+    neighbours = judge.neighbours or {}
+    piece_of: dict[str, int] = {}
+    for number, first in enumerate(a for a in sorted(areas) if a not in piece_of):
+        if first in piece_of:
+            continue
+        piece_of[first], stack = number, [first]
+        while stack:  # the connected component of ``first`` among ``areas``
+            for a in neighbours.get(stack.pop(), set()) & areas:
+                if a not in piece_of:
+                    piece_of[a] = number
+                    stack.append(a)
     groups: dict[int, list[int]] = {}
     for b in sorted(rest):
         groups.setdefault(piece_of[next(iter(blocks[b].areas))], []).append(b)

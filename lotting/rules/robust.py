@@ -15,6 +15,7 @@ from collections.abc import Collection, Sequence
 from lotting.inputs.case import Case
 from lotting.rules.market import capacities, coverage
 from lotting.rules.options import Option
+from lotting.rules.values import fits
 from lotting.scenario import Scenario
 
 
@@ -74,10 +75,27 @@ def robust_count(
             lost[s] = lost.get(s, 0) + 1
         for s in option.chain:
             still = reduced.get((o, s))
-            if still is None or not still.is_eligible(lot, values, value):
+            if still is None or not _still_eligible(option, still, lot, values, value):
                 lost[s] = lost.get(s, 0) + 1
     if not lost:
         return len(eligible), ""
     worst = max(lost.values())
     weakest = min(s for s, n in lost.items() if n == worst)
     return len(eligible) - worst, weakest
+
+
+def _still_eligible(
+    option: Option,
+    still: Option,
+    lot: Collection[int],
+    values: Sequence[float],
+    value: float,
+) -> bool:
+    """Is ``still`` (``option`` without one chain member) eligible for a lot ``option`` is
+    eligible for? With a chain left it keeps the lead's own-delivery rules, which the lot passed
+    already: only its coverage (when smaller) and capacity need checking."""
+    if not still.chain:
+        return still.is_eligible(lot, values, value)
+    if len(still.covers) < len(option.covers) and not still.covers.issuperset(lot):
+        return False
+    return fits(value, still.capacity)

@@ -12,12 +12,12 @@ TOLERANCE = 1e-9
 
 def slack(*amounts: float) -> float:
     """Rounding allowed when comparing these amounts: relative to the largest, at least absolute."""
-    return TOLERANCE * max(1.0, *(abs(a) for a in amounts))
+    return TOLERANCE * max(1.0, *map(abs, amounts))
 
 
 def fits(value: float, limit: float) -> bool:
     """``value ≤ limit`` up to rounding: a lot's value within a capacity or a bound."""
-    return value <= limit + slack(value, limit)
+    return value <= limit + TOLERANCE * max(1.0, abs(value), abs(limit))  # slack(value, limit)
 
 
 def above(value: float, limit: float) -> bool:
