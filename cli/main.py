@@ -512,6 +512,8 @@ def split(
     written += "".join(f", {name}" for name in extra if not name.startswith("alternatives"))
     if alternatives > 1:
         click.echo(format_alternatives(plans))
+        if plans.shortfall():
+            click.echo(plans.shortfall())
         written += f", alternatives.csv and alternatives/2..{len(plans)}/"
     click.echo(f"Wrote {folder}/: {written}")
     exit_if_stopped(stop)

@@ -63,6 +63,43 @@ class SolveOptions(RunOptions, total=False):
     exact_lots: int | None
 
 
+#: Why a ranked list is shorter than asked, in words (:attr:`Ranked.short`).
+SHORT = {
+    "exhausted": "no other feasible division exists",
+    "not_found": "the solver found no further division (reserved lots were only sampled)",
+    "time_limit": "the time limit ran out first",
+    "work_limit": "the work limit ran out first",
+    "interrupted": "the run was interrupted",
+    "terminated": "the run was terminated",
+}
+
+
+class Ranked(list[Plan]):
+    """What ``solve(..., alternatives=K)`` returns: the ranked plans (a list), the number asked
+    for, and, when fewer came back, why (:data:`SHORT`): ``"exhausted"`` (proven: no other
+    feasible division exists), ``"not_found"``, ``"time_limit"``, ``"work_limit"``,
+    ``"interrupted"`` or ``"terminated"``.
+
+    >>> ranked = Ranked([], asked=3, short="exhausted")
+    >>> ranked.shortfall()
+    'Asked for 3 alternatives; 0 came back: no other feasible division exists.'
+    """
+
+    def __init__(self, plans: Sequence[Plan], asked: int, short: str | None = None) -> None:
+        super().__init__(plans)
+        self.asked = asked
+        self.short = short if len(plans) < asked else None
+
+    def shortfall(self) -> str:
+        """The shortfall in words (empty when every rank asked for came back)."""
+        if self.short is None:
+            return ""
+        return (
+            f"Asked for {self.asked} alternatives; {len(self)} came back: "
+            f"{SHORT.get(self.short, self.short)}."
+        )
+
+
 @overload
 def solve(
     case: Case,
@@ -80,7 +117,7 @@ def solve(
     *,
     alternatives: int,
     **options: Unpack[SolveOptions],
-) -> list[Plan]: ...
+) -> Ranked: ...
 
 
 def solve(
@@ -97,7 +134,7 @@ def solve(
     log: bool = False,
     alternatives: int | None = None,
     stop: Stop | None = None,
-) -> Plan | list[Plan]:
+) -> Plan | Ranked:
     """Find the best division of the contract for the scenario.
 
     Raises InfeasibleError with the reasons when no division can exist, and NoSolutionError when
@@ -114,8 +151,9 @@ def solve(
     (:class:`lotting.stop.Stop`) ends the call early from outside: the best plan so far comes
     back marked ``stopped`` (``"interrupted"``), or StoppedError when there is none yet.
     ``alternatives`` K asks for
-    the K best divisions, distinct as partitions of the units, as a ranked list of plans (fewer
-    when fewer divisions are feasible); each later one is the best division other than those
+    the K best divisions, distinct as partitions of the units, as a ranked list of plans
+    (:class:`Ranked`; fewer when fewer divisions are feasible or a limit stops it, and
+    ``Ranked.short`` says which); each later one is the best division other than those
     before it (a no-good cut on each), with its own status and gap.
 
     >>> plan = solve(load_case("data/example/contract.csv"), Scenario(max_lots=8))
@@ -181,6 +219,7 @@ def solve(
     aggregate = len(blocks) > settings.aggregate_from
     block_of = {u: b for b, block in enumerate(blocks) for u in block.units}
     plans: list[Plan] = []
+    short: str | None = None
     cuts: list[list[tuple[int, ...]]] = []
     for rank in range(alternatives or 1):
         left = (alternatives or 1) - rank
@@ -219,8 +258,9 @@ def solve(
                 stop=stop,
             )
         if result.status == "infeasible":
-            if rank > 0:
-                break  # fewer feasible divisions than alternatives asked for
+            if rank > 0:  # fewer feasible divisions than alternatives asked for
+                short = "not_found" if sampled else "exhausted"
+                break
             raise InfeasibleError(
                 [
                     *rule_reasons(case, scenario, judge, blocks),
@@ -248,6 +288,7 @@ def solve(
                 result = replace(result, status="feasible")
         if evaluation is None:
             if rank > 0:
+                short = stop.reason or ("work_limit" if work_limit is not None else "time_limit")
                 break
             _raise_if_requested(stop, began, True)
             raise NoSolutionError(time.perf_counter() - began)
@@ -283,12 +324,13 @@ def solve(
             )
         )
         if stop.requested:
+            short = stop.reason or "interrupted"
             break  # interrupted: the ranks found so far
         groups = evaluation.assignment.groupby("lot").indices
         cuts.append(
             [tuple(sorted({block_of[int(u)] for u in rows})) for _, rows in sorted(groups.items())]
         )
-    return plans if alternatives is not None else plans[0]
+    return Ranked(plans, alternatives, short) if alternatives is not None else plans[0]
 
 
 def _start_breaks_rules(

@@ -8,6 +8,7 @@ from rulecases import rule_case
 
 from brute import ranked_divisions
 from lotting import InfeasibleError, ScenarioError, solve
+from lotting.stop import Stop
 
 SEEDS = range(8)
 
@@ -35,3 +36,31 @@ def test_one_alternative_is_the_plan(tmp_path):
     assert plan.to_json() == solve(case, scenario, time_limit=None).to_json()
     with pytest.raises(ScenarioError, match="alternatives"):
         solve(case, scenario, alternatives=0)
+
+
+def test_short_lists_say_why(tmp_path):
+    """Fewer divisions than asked: ``short`` is "exhausted" (proven); a full list has none."""
+    case, scenario = rule_case(4, tmp_path)  # ten feasible divisions
+    ranked = ranked_divisions(case, scenario)
+    plans = solve(case, scenario, time_limit=None, alternatives=len(ranked) + 2)
+    assert len(plans) == len(ranked) and plans.short == "exhausted"
+    assert plans.shortfall() == (
+        f"Asked for {len(ranked) + 2} alternatives; {len(ranked)} came back: "
+        "no other feasible division exists."
+    )
+    full = solve(case, scenario, time_limit=None, alternatives=len(ranked))
+    assert len(full) == len(ranked) and full.short is None and full.shortfall() == ""
+
+
+def test_a_stop_after_the_first_rank_is_named(tmp_path):
+    """An interruption once rank 1 is found returns it alone, marked "interrupted"."""
+    case, scenario = rule_case(0, tmp_path)
+    stop = Stop()
+
+    def progress(event):
+        if event.kind == "done":
+            stop.request()
+
+    plans = solve(case, scenario, time_limit=None, alternatives=3, stop=stop, progress=progress)
+    assert len(plans) == 1 and plans.short == "interrupted"
+    assert plans.shortfall().endswith("1 came back: the run was interrupted.")

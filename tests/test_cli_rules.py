@@ -98,3 +98,17 @@ def test_evaluate_rejects_a_bad_reserved_cell(contract, tmp_path):
     done = lotting("evaluate", contract, "--lots", lots, "--out", tmp_path / "e")
     assert done.returncode == 2
     assert "reserved" in done.stderr and "line 2" in done.stderr
+
+
+def test_alternatives_that_come_back_short_say_so(contract, tmp_path):
+    """Three units have five partitions, all feasible here: asking for seven gives five, and
+    the command says why, in words."""
+    out = tmp_path / "out"
+    done = lotting("split", contract, "--out", out, "--alternatives", "7")
+    assert done.returncode == 0, done.stderr
+    assert len(pd.read_csv(out / "alternatives.csv")) == 5
+    assert (
+        "Asked for 7 alternatives; 5 came back: no other feasible division exists." in done.stdout
+    )
+    full = lotting("split", contract, "--out", tmp_path / "full", "--alternatives", "5")
+    assert full.returncode == 0 and "Asked for" not in full.stdout
