@@ -62,7 +62,7 @@ def test_labels_title_and_legend(evaluation):
     assert {t.get_text() for t in ax.get_yticklabels()} == {"north", "south", "east"}
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert len(legend) == 3
-    assert legend[0] == "1: GBP 100 · 2 bidders · X"
+    assert legend[0] == "1: GBP 100 · 2 bidders, 1 robust · X"
     assert "3 lots" in ax.get_title()
     plt.close(ax.figure)
 
@@ -76,7 +76,7 @@ def test_draws_on_a_given_axes(evaluation):
 def test_lots_legend_shows_names_and_the_currency(evaluation):
     ax = plot_lots(evaluation, currency="EUR", names={"X": "Xanadu Peers"})
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend[0] == "1: EUR 100 · 2 bidders · Xanadu Peers"
+    assert legend[0] == "1: EUR 100 · 2 bidders, 1 robust · Xanadu Peers"
     assert "open value EUR " in ax.get_title()
     plt.close(ax.figure)
 
@@ -85,7 +85,7 @@ def test_holders_are_named_and_cut_at_a_whole_name(evaluation):
     names = {"X": "Alpha Peers, Beta Group, Gamma Voices and Delta Recovery Network Scotland"}
     ax = plot_lots(evaluation, names=names)
     first = ax.get_legend().get_texts()[0].get_text()
-    assert first == "1: GBP 100 · 2 bidders · " + names["X"]  # one name is never cut
+    assert first == "1: GBP 100 · 2 bidders, 1 robust · " + names["X"]  # one name is never cut
     plt.close(ax.figure)
     assert _lot_label(
         1,
@@ -382,4 +382,29 @@ def test_partner_graph_labels_suppliers_by_name():
     labels = {t.get_text().replace("\n", " ") for t in ax.texts}
     assert "Granitegate Peers" in labels and "Sidlaw Way Members' Co- operative" in labels
     assert not any(label.startswith("ulo-") for label in labels)
+    plt.close(ax.figure)
+
+
+def test_reserved_lots_are_hatched_and_say_so(tmp_path):
+    """Lot 1 reserved for the user-led X: its cell and legend patch hatched, its line saying
+    "reserved" with X its only bidder (robust 0), and a key for the hatch."""
+    case = make_case(
+        tmp_path,
+        [("U0", "jobs", "north", 100), ("U1", "jobs", "south", 100)],
+        [("L1", "large", 1000, "*", "*"), ("X", "user_led", 150, "*", "north")],
+    )
+    scenario = Scenario(max_reserved=1, min_bidders=1)
+    evaluation = evaluate_lots(case, scenario, [[0], [1]], reserved=[frozenset({0})])
+    ax = plot_lots(evaluation)
+    cells = {t.get_text(): p for t, p in zip(ax.texts, ax.patches, strict=True)}
+    assert cells["1"].get_hatch() and not cells["2"].get_hatch()
+    legend = ax.get_legend()
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts == [
+        "1: GBP 100 · 1 bidder, 0 robust · reserved · X",
+        "2: GBP 100 · 1 bidder, 0 robust · none",
+        "reserved lot (reserve kinds only)",
+    ]
+    hatches = [h.get_hatch() for h in legend.legend_handles]
+    assert bool(hatches[0]) and not hatches[1] and bool(hatches[2])
     plt.close(ax.figure)

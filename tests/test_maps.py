@@ -17,7 +17,16 @@ from cases import make_case
 from lotting import InputError, Scenario, load_case
 from lotting.inputs.boundaries import Boundaries, read_topojson
 from lotting.inputs.division import read_assignment
-from lotting.plot.map import ATTRIBUTION, NO_UNIT, label_point, map_figure, plot_map, zoom_box
+from lotting.plot.map import (
+    ATTRIBUTION,
+    NO_UNIT,
+    RESERVED_EDGE,
+    RESERVED_KEY,
+    label_point,
+    map_figure,
+    plot_map,
+    zoom_box,
+)
 from lotting.plot.style import PALETTE, lot_colours, save_figure, touching
 from lotting.rules.scoring import evaluate_division, evaluate_lots
 
@@ -200,7 +209,11 @@ def test_map_colours_each_area_by_its_lot_and_greys_absent_service(evaluation, b
     assert ax.get_title() == "Lots for care"
     assert ax.get_xticks().size == 0 and ax.get_yticks().size == 0
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["1: GBP 200 · 2 bidders", "2: GBP 400 · 2 bidders", "no unit of care"]
+    assert legend == [
+        "1: GBP 200 · 2 bidders, 1 robust",
+        "2: GBP 400 · 2 bidders, 1 robust",
+        "no unit of care",
+    ]
     plt.close(ax.figure)
 
 
@@ -252,9 +265,9 @@ def test_map_figure_has_a_panel_per_service_and_one_legend(evaluation, boundarie
     (legend,) = figure.legends
     texts = [t.get_text() for t in legend.get_texts()]
     assert texts[:3] == [
-        "1: GBP 200 · 2 bidders",
-        "2: GBP 400 · 2 bidders",
-        "3: GBP 200 · 2 bidders",
+        "1: GBP 200 · 2 bidders, 1 robust",
+        "2: GBP 400 · 2 bidders, 1 robust",
+        "3: GBP 200 · 2 bidders, 1 robust",
     ]
     assert set(texts[3:]) == {"no unit of this service", "units in several lots"}
     save_figure(figure.axes[0], tmp_path / "a.png")
@@ -401,3 +414,31 @@ def test_touching_board_lots_are_not_two_shades_of_one_hue(example):
     pairs = [(lots[a], lots[b]) for a, b in touching(case.boundaries) if lots[a] != lots[b]]
     assert pairs
     assert all(hue[colours[x]] != hue[colours[y]] for x, y in pairs)
+
+
+def test_reserved_lots_are_outlined_on_the_map(tmp_path, boundaries):
+    """Lot 1 (area A) reserved: A's outline is dark and thick, B's and C's are not; the legend
+    says "reserved" on lot 1's line and keys the outline; robust bidders on every line."""
+    case = make_case(
+        tmp_path / "case",
+        [("U0", "jobs", "A", 100), ("U1", "jobs", "B", 100), ("U2", "jobs", "C", 100)],
+        [("L1", "large", 10_000, "*", "*"), ("X", "user_led", 500, "*", "A")],
+    )
+    scenario = Scenario(max_reserved=1, min_bidders=1)
+    evaluation = evaluate_lots(case, scenario, [[0], [1, 2]], reserved=[frozenset({0})])
+    ax = plot_map(evaluation, boundaries)
+    (a,) = area_patches(ax, "A")
+    (b,) = area_patches(ax, "B")
+    assert to_hex(a.get_edgecolor()) == RESERVED_EDGE and a.get_linewidth() > b.get_linewidth()
+    assert to_hex(b.get_edgecolor()) != RESERVED_EDGE
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [
+        "1: GBP 100 · 1 bidder, 0 robust · reserved",
+        "2: GBP 200 · 1 bidder, 0 robust",
+        RESERVED_KEY,
+    ]
+    plt.close(ax.figure)
+    figure = map_figure(evaluation, boundaries)
+    (shared,) = figure.legends
+    assert RESERVED_KEY in [t.get_text() for t in shared.get_texts()]
+    plt.close(figure)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch, Rectangle
 
@@ -14,6 +15,8 @@ from lotting.rules.scoring import Evaluation
 from lotting.text import fit_list, money
 
 HOLDERS_WIDTH = 48  # characters of target holders' names in a legend line
+HATCH = "////"  # a reserved lot's cells and legend patch
+RESERVED = "reserved lot (reserve kinds only)"  # the legend key of that hatch
 
 
 def plot_lots(
@@ -47,7 +50,7 @@ def plot_lots(
     for unit in units.itertuples():
         x, y = col[unit.service], row[unit.area]
         colour = colours[int(unit.lot)]
-        hatch = "////" if unit.lot in reserved else None  # a reserved lot (issue 11)
+        hatch = HATCH if unit.lot in reserved else None  # a reserved lot (issue 11)
         ax.add_patch(
             Rectangle((x, y), 1, 1, facecolor=colour, edgecolor="white", linewidth=1.5, hatch=hatch)
         )
@@ -61,13 +64,25 @@ def plot_lots(
     ax.set_ylabel("Area")
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
-    handles = [
+    handles: list[Artist] = [
         Patch(
             facecolor=colours[int(r.lot)],
-            label=_lot_label(r.lot, r.value, r.bidders, r.target_holders, currency, names),
+            hatch=HATCH if r.lot in reserved else None,
+            label=_lot_label(
+                r.lot,
+                r.value,
+                r.bidders,
+                r.target_holders,
+                currency,
+                names,
+                getattr(r, "robust_bidders", None),
+                r.lot in reserved,
+            ),
         )
         for r in lots.itertuples()
     ]
+    if reserved:
+        handles.append(Patch(facecolor="white", edgecolor="black", hatch=HATCH, label=RESERVED))
     side_legend(ax, handles, "Lot · value per year · bidders · target holders")
     ax.set_title(title(evaluation, currency))
     return ax
@@ -82,6 +97,18 @@ def title(evaluation: Evaluation, currency: str = "GBP") -> str:
     )
 
 
+def competition(bidders: int, robust: int | None = None, reserved: bool = False) -> str:
+    """A lot's bidders as charts print them: "4 bidders, 3 robust" (robust: the bidders left
+    whichever one supplier withdraws), then "reserved" for a reserved lot.
+
+    >>> competition(4, 3), competition(1, 0, reserved=True)
+    ('4 bidders, 3 robust', '1 bidder, 0 robust · reserved')
+    """
+    text = f"{bidders} bidder{'' if bidders == 1 else 's'}"
+    text += "" if robust is None else f", {robust} robust"
+    return text + (" · reserved" if reserved else "")
+
+
 def _lot_label(
     lot: int,
     value: float,
@@ -89,8 +116,10 @@ def _lot_label(
     holders: str,
     currency: str,
     names: Mapping[str, str] | None,
+    robust: int | None = None,
+    reserved: bool = False,
 ) -> str:
     """Legend text of one lot, holders by name."""
     who = names_of(holders.split(";"), names or {}) if holders else []
     text = fit_list(who, HOLDERS_WIDTH, ", ") if who else "none"
-    return f"{lot}: {money(value, currency)} · {bidders} bidders · {text}"
+    return f"{lot}: {money(value, currency)} · {competition(bidders, robust, reserved)} · {text}"

@@ -26,7 +26,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.text import Annotation
 
 from lotting.inputs.boundaries import Boundaries, Polygon, Ring
-from lotting.plot.lots import title
+from lotting.plot.lots import competition, title
 from lotting.plot.style import lot_colours, new_axes, new_figure, side_legend, touching
 from lotting.rules.scoring import Evaluation
 from lotting.text import money
@@ -35,6 +35,8 @@ NO_UNIT = "#eeeeee"  # areas with no unit of the service shown: paler than tab20
 NO_UNIT_BORDER = "#aaaaaa"  # so pale areas still show against the white page
 BORDER = "white"
 HATCH = "////"  # areas whose units are in several lots
+RESERVED_EDGE = "#222222"  # the outline of areas holding a reserved lot's units
+RESERVED_KEY = "reserved lot (dark outline)"
 SMALL_AREA = 0.02  # labels are smaller in areas narrower than this share of the map's height
 #: The line the boundaries' licence (Open Government Licence / CC BY 4.0, see
 #: data/example/LICENCE-boundaries.md) requires on every map drawn from them.
@@ -59,7 +61,8 @@ def plot_map(
 
     Colours are :func:`lotting.plot.style.lot_colours`, as in lots.png. An area whose units (of that
     service) are in several lots takes the colour of the lot holding most of their value, hatched
-    in the colour of the next, and is labelled with every lot, largest first ("3/7"). Areas with
+    in the colour of the next, and is labelled with every lot, largest first ("3/7"); an area
+    holding a reserved lot's units is outlined in black. Areas with
     no unit of the service, or not in the contract, are grey; contract areas with no boundary are
     named under the map. Each area is one patch (a closed subpath per ring) and one label, both
     with the area's name as ``gid``; labels never overlap (one that cannot stay on its spot is
@@ -80,15 +83,18 @@ def plot_map(
         ax = new_axes(figsize=(width + 3.5, height))
     west, east, south, north = _extent(boundaries)
     small = SMALL_AREA * max(north - south, (east - west) * 0.5)
+    reserved = _reserved_lots(evaluation)
     labels: list[tuple[float, Annotation]] = []
     for area in sorted(boundaries):
         lots = lots_of.get(area, [])
         face = colours[lots[0]] if lots else NO_UNIT
+        marked = any(lot in reserved for lot in lots)
         patch = PathPatch(
             _path(boundaries[area]),
             facecolor=face,
-            edgecolor=BORDER if lots else NO_UNIT_BORDER,
-            linewidth=0.4,
+            edgecolor=RESERVED_EDGE if marked else BORDER if lots else NO_UNIT_BORDER,
+            linewidth=1.4 if marked else 0.4,
+            zorder=1.5 if marked else 1.0,  # the outline over its neighbours' white borders
             gid=area,
         )
         if len(lots) > 1:
@@ -154,7 +160,7 @@ def plot_map(
         shown_lots = sorted({lot for lots in lots_of.values() for lot in lots})
         handles = _legend_handles(evaluation, colours, shown_lots, currency)
         absent = "in the contract" if service is None else "of " + service.replace("_", " ")
-        handles += _key_handles(lots_of, boundaries, f"no unit {absent}")
+        handles += _key_handles(lots_of, boundaries, f"no unit {absent}", reserved)
         side_legend(ax, handles, "Lot · value per year · bidders")
     place_labels(ax, [text for _, text in sorted(labels, key=lambda pair: pair[0])])
     return ax
@@ -204,7 +210,10 @@ def map_figure(
             zoom = figure.add_axes((left, bottom / fig_h, width / fig_w, zoom_height / fig_h))
             draw(ax=zoom, window=box, attribution=None)
         shown = evaluation.assignment[evaluation.assignment["service"] == service]
-        for handle in _key_handles(_lots_by_area(shown), boundaries, "no unit of this service"):
+        keyed = _key_handles(
+            _lots_by_area(shown), boundaries, "no unit of this service", _reserved_lots(evaluation)
+        )
+        for handle in keyed:
             if (label := str(handle.get_label())) not in seen:
                 seen.add(label)
                 keys.append(handle)
@@ -303,26 +312,51 @@ def _lots_by_area(units: pd.DataFrame) -> dict[str, list[int]]:
 def _legend_handles(
     evaluation: Evaluation, colours: Mapping[int, str], lots: list[int], currency: str
 ) -> list[Artist]:
-    """A coloured patch per lot: "lot: value · bidders"."""
+    """A coloured patch per lot: "lot: value · bidders, robust bidders" (and "reserved",
+    outlined, for a reserved lot)."""
     rows = evaluation.lots.set_index("lot")
+    reserved = _reserved_lots(evaluation)
+    robust = "robust_bidders" in rows.columns
     return [
         Patch(
             facecolor=colours[lot],
+            edgecolor=RESERVED_EDGE if lot in reserved else None,
+            linewidth=1.4 if lot in reserved else None,
             label=f"{lot}: {money(rows.at[lot, 'value'], currency)} · "
-            f"{rows.at[lot, 'bidders']} bidders",
+            + competition(
+                int(rows.at[lot, "bidders"]),
+                int(rows.at[lot, "robust_bidders"]) if robust else None,
+                lot in reserved,
+            ),
         )
         for lot in lots
     ]
 
 
+def _reserved_lots(evaluation: Evaluation) -> set[int]:
+    """Numbers of the division's reserved lots."""
+    lots = evaluation.lots
+    if "reserved" not in lots.columns:
+        return set()
+    return {int(lot) for lot in lots.loc[lots["reserved"].astype(bool), "lot"]}
+
+
 def _key_handles(
-    lots_of: dict[str, list[int]], boundaries: Boundaries, absent: str
+    lots_of: dict[str, list[int]],
+    boundaries: Boundaries,
+    absent: str,
+    reserved: set[int] | None = None,
 ) -> list[Artist]:
-    """Legend keys for hatched (several lots) and grey (``absent``) areas, when there are any."""
+    """Legend keys for hatched (several lots), outlined (a ``reserved`` lot's) and grey
+    (``absent``) areas, when there are any."""
     out: list[Artist] = []
     if any(len(lots) > 1 for lots in lots_of.values()):
         out.append(
             Patch(facecolor="white", edgecolor="black", hatch=HATCH, label="units in several lots")
+        )
+    if reserved and any(lot in reserved for lots in lots_of.values() for lot in lots):
+        out.append(
+            Patch(facecolor="white", edgecolor=RESERVED_EDGE, linewidth=1.4, label=RESERVED_KEY)
         )
     if any(area not in lots_of for area in boundaries):
         out.append(Patch(facecolor=NO_UNIT, edgecolor=NO_UNIT_BORDER, label=absent))
