@@ -51,6 +51,25 @@ class Stop:
         deadline = min(self.deadline, time.perf_counter() + max(0.0, seconds))
         return Stop(deadline, self._requested, self._why)
 
+    def sooner(self, seconds: float) -> Stop:
+        """The same request with the deadline ``seconds`` earlier (none stays none): a stage's
+        own deadline, leaving the rest for what comes after it.
+
+        >>> stop = Stop.after(10.0)
+        >>> 4.9 < stop.sooner(5.0).left() <= 5.0
+        True
+        """
+        return Stop(self.deadline - max(0.0, seconds), self._requested, self._why)
+
+    def affords(self, seconds: float) -> bool:
+        """True when ``seconds`` of work still ends by the deadline (always without one); a stop
+        request does not count (work that must finish, such as writing the outputs, asks this).
+
+        >>> Stop.after(None).affords(1e9), Stop.after(60.0).affords(1.0), Stop.after(1.0).affords(5)
+        (True, True, False)
+        """
+        return time.perf_counter() + seconds <= self.deadline
+
     def request(self, reason: str = "interrupted") -> None:
         """Ask every stage to stop at its next check (safe from a signal handler)."""
         if not self._why:
