@@ -9,7 +9,14 @@
 
 from typing import TYPE_CHECKING, Any
 
-from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
+from lotting.errors import (
+    InfeasibleError,
+    InputError,
+    LottingError,
+    NoSolutionError,
+    ScenarioError,
+    StoppedError,
+)
 from lotting.frontier import frontier
 from lotting.inputs.boundaries import Boundaries, read_topojson
 from lotting.inputs.case import Case, load_case
@@ -67,6 +74,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Settings",
+    "StoppedError",
     "build_options",
     "compare",
     "evaluate",

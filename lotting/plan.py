@@ -305,7 +305,7 @@ class Plan:
         >>> plan.plot().get_title()
         '8 lots · reach 7 · open value GBP 9,611,000 of GBP 31,998,000 per year'
         """
-        from lotting.plot.lots import plot_lots  # matplotlib only when drawing (see _draw)
+        from lotting.plot.lots import plot_lots  # matplotlib only when a chart is drawn
 
         return plot_lots(
             self.evaluation,
