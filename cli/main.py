@@ -537,9 +537,14 @@ def split(
         written += f", alternatives.csv and alternatives/2..{len(plans)}/"
     if not_drawn:
         click.echo(
-            f"Not drawn: {' and '.join(not_drawn)}; no time was left for them within "
-            f"--time-limit {time_limit:g} (plan.json lists them under not_drawn; a longer limit "
-            "draws them)."
+            f"Not drawn: {' and '.join(not_drawn)}; no time was left for them "
+            + (
+                f"after {'SIGTERM' if stop.reason == 'terminated' else 'Ctrl-C'} (a run left "
+                "to finish draws them"
+                if stop.requested
+                else f"within --time-limit {time_limit:g} (a longer limit draws them"
+            )
+            + "; plan.json lists them under not_drawn)."
         )
     click.echo(f"Wrote {folder}/: {written}")
     exit_if_stopped(stop)

@@ -16,6 +16,7 @@ outputs, and charts that would still end past the promise are left out (:func:`c
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import signal
 import sys
@@ -91,13 +92,20 @@ def for_solving(
     return stop.sooner(max(0.0, outputs - slack))
 
 
+#: Seconds from a Ctrl-C (or SIGTERM) to the end of the run: issue 17's promise.
+STOP_SECONDS = 2.0
+
+
 def for_writing(stop: Stop, seconds: float | None) -> Stop:
     """The deadline the outputs must be written by: the promise's end less the time to exit
-    (no deadline without a limit). A stop request does not shorten it: an interrupted run
-    still writes its plan whole."""
-    if not seconds:
-        return Stop()
-    return Stop(stop.deadline + promise(seconds) - seconds - EXIT_SECONDS)
+    (no deadline without a limit), and after a Ctrl-C or SIGTERM no later than
+    :data:`STOP_SECONDS` after it, less the time to exit. The request itself does not stop the
+    writing: an interrupted run writes its plan whole, leaving out only charts that do not fit.
+    """
+    deadline = stop.deadline + promise(seconds) - seconds - EXIT_SECONDS if seconds else math.inf
+    if stop.requested_at is not None:
+        deadline = min(deadline, stop.requested_at + STOP_SECONDS - EXIT_SECONDS)
+    return Stop(deadline)
 
 
 def charts_left_out(charts: Mapping[str, float], until: Stop, writing: float = 0.0) -> list[str]:
