@@ -41,9 +41,8 @@ from lotting.files import Writer, check_folder, write_csv
 from lotting.inputs.division import read_division
 from lotting.ocds import RESERVE_CODES, to_json
 from lotting.optimise import RunOptions
-from lotting.plan import compare
+from lotting.plan import chart_seconds, compare
 from lotting.present.market_check import market_report
-from lotting.present.report import build_report, find_browser, print_pdf, report_frontier
 from lotting.present.writers import (
     alternatives_files,
     alternatives_table,
@@ -56,7 +55,17 @@ from lotting.scenario import option_name
 from lotting.stop import Stop
 from lotting.text import money
 
-from .signals import EXIT_INTERRUPTED, exit_code, exit_if_stopped, stoppable
+from .signals import (
+    EXIT_INTERRUPTED,
+    WRITE_SECONDS,
+    charts_left_out,
+    command_began,
+    exit_code,
+    exit_if_stopped,
+    for_solving,
+    for_writing,
+    stoppable,
+)
 
 EXIT_INFEASIBLE = 1
 EXIT_INPUT = 2
@@ -416,8 +425,16 @@ def checked_out(
 
 def stop_for(time_limit: float | None = None) -> Stop:
     """The command's :class:`Stop`: SIGINT/SIGTERM handlers (:func:`stoppable`) for as long as
-    the click command runs, with the deadline ``time_limit`` seconds from now (None/0: none)."""
-    return click.get_current_context().with_resource(stoppable(time_limit or None))
+    the click command runs, with the deadline ``time_limit`` seconds from the process's start
+    (:func:`command_began`; None/0: none)."""
+    began = command_began()
+    return click.get_current_context().with_resource(stoppable(time_limit or None, began))
+
+
+def seconds_left(stop: Stop) -> float | None:
+    """The time limit to hand the library: what is left of the command's (None: no limit)."""
+    left = stop.left()
+    return None if left is None else max(left, 0.01)
 
 
 def solve_options(
@@ -489,14 +506,20 @@ def split(
     feedback = Feedback(quiet, verbose)
     limit = f"time limit {time_limit:g} s" if time_limit else "no time limit"
     feedback.say(f"Solving ({limit}; -q for quiet, -v for the solver's log)")
-    options = solve_options(time_limit, solver, work_limit, stop, feedback, verbose)
+    # the solve leaves time for the outputs; charts that would end past the promise are left out
+    writing = WRITE_SECONDS + (1.0 if ocds_kwargs.get("ocds") else 0.0)
+    charts = chart_seconds(case.contract, case.boundaries)
+    solving = for_solving(stop, time_limit, writing, charts)
+    left = seconds_left(solving)
+    options = solve_options(left, solver, work_limit, solving, feedback, verbose)
     plans = solve(case, scenario, alternatives=alternatives, **options)
     plan = plans[0]
     inputs = tuple(case.files.values())
     extra = ocds_file(plan, ocds_kwargs)
     if alternatives > 1:
         extra.update(alternatives_files(plans, timings))
-    folder = plan.to_folder(out, inputs, timings, extra)
+    not_drawn = charts_left_out(plan.chart_seconds(), for_writing(stop, time_limit), writing)
+    folder = plan.to_folder(out, inputs, timings, extra, not_drawn=not_drawn)
     click.echo(format_lots(plan))
     click.echo()
     click.echo(format_summary(plan))
@@ -506,15 +529,25 @@ def split(
         click.echo("Who the target suppliers bid with:")
         for line in explanation:
             click.echo(textwrap.fill(line, 100, initial_indent="  ", subsequent_indent="    "))
-    written = "assignment.csv, lots.csv, plan.json, lots.png" + (
-        ", map.png" if plan.boundaries else ""
-    )
+    drawn = [name for name in plan.charts() if name not in not_drawn]
+    written = ", ".join(["assignment.csv", "lots.csv", "plan.json", *drawn])
     written += "".join(f", {name}" for name in extra if not name.startswith("alternatives"))
     if alternatives > 1:
         click.echo(format_alternatives(plans))
         if plans.shortfall():
             click.echo(plans.shortfall())
         written += f", alternatives.csv and alternatives/2..{len(plans)}/"
+    if not_drawn:
+        click.echo(
+            f"Not drawn: {' and '.join(not_drawn)}; no time was left for them "
+            + (
+                f"after {'SIGTERM' if stop.reason == 'terminated' else 'Ctrl-C'} (a run left "
+                "to finish draws them"
+                if stop.requested
+                else f"within --time-limit {time_limit:g} (a longer limit draws them"
+            )
+            + "; plan.json lists them under not_drawn)."
+        )
     click.echo(f"Wrote {folder}/: {written}")
     exit_if_stopped(stop)
 
@@ -654,7 +687,9 @@ def evaluate_command(
     if not no_optimise:
         try:
             feedback.say("Solving for the optimum to compare with")
-            options = solve_options(time_limit, solver, work_limit, stop, feedback, verbose)
+            solving = for_solving(stop, time_limit, WRITE_SECONDS, {})
+            left = seconds_left(solving)
+            options = solve_options(left, solver, work_limit, solving, feedback, verbose)
             optimum = solve(case, scenario, **options)
         except (InfeasibleError, NoSolutionError, StoppedError) as err:
             click.echo(f"No optimum to compare with: {err}", err=True)
@@ -736,6 +771,9 @@ def report_command(
     **kwargs: Any,
 ) -> None:
     """The commissioner's report on CONTRACT: report.html (and report.pdf with --pdf)."""
+    # jinja2 and the charts load only for this command (a short --time-limit counts loading)
+    from lotting.present.report import build_report, find_browser, print_pdf, report_frontier
+
     stop = stop_for()  # the time limit is per solve, as in frontier
     names = ("report.html", "frontier.csv", "assignment.csv", "lots.csv", "plan.json")
     out = checked_out(contract, out, kwargs, names)

@@ -25,7 +25,7 @@ from lotting.mip.diagnose import (
     rule_reasons,
     solver_reason,
 )
-from lotting.mip.model import build_model
+from lotting.mip.model import Abandoned, build_model
 from lotting.mip.solver import SolverRun, run
 from lotting.mip.warmstart import greedy_start
 from lotting.plan import Plan
@@ -226,18 +226,23 @@ def solve(
         model = None
         result = SolverRun("no_solution", None, 0.0, solver)
         if not stop.due():  # the time limit may have passed already: the start is then the answer
-            model = build_model(
-                scenario,
-                options,
-                blocks,
-                case.adjacency,
-                listed,
-                credited,
-                exact_lots,
-                aggregate,
-                reduced=judge.reduced,
-                no_good=cuts,
-            )
+            try:
+                model = build_model(
+                    scenario,
+                    options,
+                    blocks,
+                    case.adjacency,
+                    listed,
+                    credited,
+                    exact_lots,
+                    aggregate,
+                    reduced=judge.reduced,
+                    no_good=cuts,
+                    stop=stop,
+                )
+            except Abandoned:  # the deadline (or Ctrl-C) came while building: as if due before
+                model = None
+        if model is not None:
             stats = model.stats
             tell(
                 "model",

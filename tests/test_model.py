@@ -20,6 +20,7 @@ from lotting.rules.options import build_options
 
 BASE = Scenario(lot_cost=10, reach_value=100, open_rate=0.1, min_bidders=1)
 DATA = Path(__file__).parent / "data" / "path4"
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example" / "contract.csv"
 
 
 def case_with(path: bool = True, bundle: bool = False, partners: bool = False) -> Case:
@@ -97,3 +98,51 @@ def test_aggregate_from_is_a_parameter():
     low = build_model(BASE, options, blocks, aggregate_from=0)
     assert low.stats == build_model(BASE, options, blocks, aggregate=True).stats
     assert low.stats["constraints"] < default.stats["constraints"]
+
+
+def test_building_stops_between_families_once_the_stop_is_due():
+    from lotting.mip.model import Abandoned
+    from lotting.stop import Stop
+
+    case = load_case(EXAMPLE)
+    scenario = Scenario()
+    options, blocks = build_options(case, scenario), make_blocks(case)
+    assert build_model(scenario, options, blocks, case.adjacency, stop=Stop()).stats["variables"]
+    stop = Stop()
+    stop.request("interrupted")
+    with pytest.raises(Abandoned):
+        build_model(scenario, options, blocks, case.adjacency, stop=stop)
+    with pytest.raises(Abandoned):
+        build_model(scenario, options, blocks, case.adjacency, stop=Stop.after(0.0))
+
+
+def test_highs_gets_the_model_pulp_would_build(tmp_path):
+    """lotting hands HiGHS the model in three calls; it is the one PuLP builds call by call."""
+    import highspy
+    import numpy as np
+    import pulp
+
+    from lotting.mip.solver import _transfer
+
+    case = load_case(EXAMPLE)
+    scenario = Scenario(max_lots=6)
+    model = build_model(scenario, build_options(case, scenario), make_blocks(case), case.adjacency)
+    problem = model.problem
+    built = []
+    for way in ("pulp", "lotting"):
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        problem.solverModel = highs
+        if way == "pulp":
+            pulp.HiGHS(msg=False).buildSolverModel(problem)
+        else:
+            _transfer(problem, highs)
+        built.append(highs.getLp())
+    ours, theirs = built[1], built[0]
+    assert ours.num_col_ == theirs.num_col_ > 100 and ours.num_row_ == theirs.num_row_ > 100
+    for name in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_"):
+        assert np.array_equal(getattr(ours, name), getattr(theirs, name)), name
+    assert list(ours.integrality_) == list(theirs.integrality_)
+    assert any(k == highspy.HighsVarType.kInteger for k in ours.integrality_)
+    for name in ("start_", "index_", "value_"):
+        assert np.array_equal(getattr(ours.a_matrix_, name), getattr(theirs.a_matrix_, name))

@@ -34,6 +34,7 @@ from lotting.rules.blocks import Block, own_value
 from lotting.rules.options import Option, holdable
 from lotting.scenario import Scenario
 from lotting.settings import Settings
+from lotting.stop import Stop
 
 Var: TypeAlias = pulp.LpVariable
 
@@ -168,6 +169,10 @@ class Context:
     unchanged: frozenset[tuple[int, str]] = frozenset()
 
 
+class Abandoned(Exception):
+    """:func:`build_model` stopped: its ``stop`` fell due before the model was complete."""
+
+
 def build_model(
     scenario: Scenario,
     options: Sequence[Option],
@@ -180,6 +185,7 @@ def build_model(
     aggregate_from: int | None = None,
     reduced: Mapping[tuple[int, str], Option] | None = None,
     no_good: Sequence[Sequence[tuple[int, ...]]] = (),
+    stop: Stop | None = None,
 ) -> LotModel:
     """Build the MIP; options that can never be eligible are left out.
 
@@ -196,7 +202,15 @@ def build_model(
     on compact lots (``reduced``: each lead option without one member of its supply chain, from
     :func:`lotting.rules.robust.reduced_options`; listed lots are judged robust already), and
     ``no_good`` (divisions as lists of block tuples) :func:`define_no_good`.
+
+    ``stop`` is asked between families of rows: once it is due, :class:`Abandoned` is raised
+    (building the 150-unit model takes seconds, which a deadline must not run past).
     """
+
+    def check() -> None:
+        if stop is not None and stop.due():
+            raise Abandoned
+
     m = ModelBuilder()
     n = len(blocks)
     values = [block.value for block in blocks]
@@ -243,7 +257,10 @@ def build_model(
     )
     z = {c: m.var("z") for c in range(len(candidates))}
     families = [define_family(m, context, list(range(n)), None)]
-    families += [define_family(m, context, can[o], o) for o in openers]
+    for o in openers:
+        check()
+        families.append(define_family(m, context, can[o], o))
+    check()
     define_partition(m, n, candidates, z, families)
     define_lot_count(m, scenario, families, z, exact_lots)
     reach = define_reach(m, options, openers, families, candidates, z)
@@ -253,7 +270,9 @@ def build_model(
     define_reserved(m, scenario.max_reserved, candidates, z)
     if scenario.robust:
         for family in families:
+            check()
             define_robust(m, context, family)
+    check()
     for division in no_good:
         define_no_good(m, division, families, candidates, z)
     stats = {

@@ -386,7 +386,9 @@ def _path(polygons: tuple[Polygon, ...]) -> MplPath:
 def _signed_area(ring: Ring) -> float:
     """Shoelace area of a ring in degrees², positive when anticlockwise."""
     x, y = ring[:, 0], ring[:, 1]
-    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+    # the next vertex's coordinates: np.roll(·, -1), built directly (np.roll is slow per call)
+    x_next, y_next = np.concatenate((x[1:], x[:1])), np.concatenate((y[1:], y[:1]))
+    return 0.5 * float(np.dot(x, y_next) - np.dot(y, x_next))
 
 
 def _polygon_area(polygon: Polygon) -> float:
