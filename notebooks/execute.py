@@ -65,13 +65,19 @@ def execute(path: Path, extra: tuple[str, ...] = ()) -> Any:
 
 def text_outputs(nb: Any) -> list[list[str]]:
     """Per code cell, what a reader sees as text (streams, plain text and HTML of results),
-    with images reduced to their presence, "<image/png>"."""
+    with images reduced to their presence, "<image/png>"; consecutive pieces of one stream are
+    joined, as a reader sees them."""
     cells = []
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        seen = []
+        seen: list[str] = []
+        stream = None  # the stream of the output just before, if it was one
         for output in cell.outputs:
+            if output.output_type == "stream" and output.name == stream:
+                seen[-1] += output.text  # one print can arrive in pieces on a busy machine
+                continue
+            stream = output.name if output.output_type == "stream" else None
             if output.output_type == "stream":
                 seen.append(f"{output.name}: {output.text}")
             elif output.output_type in ("execute_result", "display_data"):
