@@ -199,7 +199,7 @@ def solve(
             presolve = model.stats["variables"] <= settings.presolve_up_to
             remaining = stop.left()  # the ranks still to come share what is left
             result = run(
-                model.problem,
+                model.mip,
                 solver,
                 None if remaining is None else max(1.0, remaining / left),
                 model.start(*start) if start and rank == 0 else None,
@@ -219,11 +219,13 @@ def solve(
                 ]
             )
         division = None
-        if model is not None and result.status != "no_solution":
-            division = model.division()
+        if model is not None and result.values is not None:
+            division = model.division(result.values)
         evaluation = None
         if model is not None and division is not None:
-            evaluation = evaluate_lots(case, scenario, division, options, reserved=model.reserved())
+            evaluation = evaluate_lots(
+                case, scenario, division, options, reserved=model.reserved(result.values or [])
+            )
             if evaluation.breaches:
                 raise LottingError(
                     "internal error: the solver's division breaks the scenario's rules "

@@ -97,3 +97,59 @@ def test_aggregate_from_is_a_parameter():
     low = build_model(BASE, options, blocks, aggregate_from=0)
     assert low.stats == build_model(BASE, options, blocks, aggregate=True).stats
     assert low.stats["constraints"] < default.stats["constraints"]
+
+
+def test_pulp_form_has_the_same_columns_rows_and_optimum():
+    """The PuLP problem built from the arrays (for CBC and LP/MPS files) is the same model:
+    one variable per column, one constraint per row (ranged rows: two), and HiGHS and CBC
+    agree on its optimum."""
+    from lotting.mip.solver import run
+
+    case = case_with(partners=True)
+    model = build_model(BASE, build_options(case, BASE), make_blocks(case), case.adjacency)
+    problem, variables = model.mip.to_pulp()
+    assert len(variables) == model.mip.count == len(problem.variables())
+    assert problem.numConstraints() == model.mip.rows
+    highs, cbc = run(model.mip, time_limit=None), run(model.mip, "cbc", time_limit=None)
+    assert highs.status == cbc.status == "optimal"
+    worth = [
+        sum(g * v for g, v in zip(model.mip.cost, r.values or [], strict=True))
+        for r in (highs, cbc)
+    ]
+    assert worth[0] == pytest.approx(worth[1]) == pytest.approx(190)
+
+
+def test_the_arrays_do_not_depend_on_the_hash_seed():
+    """Same inputs, same model: path4's arrays (candidates, consortium, contiguity) hash the
+    same under two hash seeds."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from lotting import load_case, Scenario\n"
+        "from lotting.mip.candidates import listed_candidates\n"
+        "from lotting.mip.model import build_model\n"
+        "from lotting.rules.blocks import make_blocks\n"
+        "from lotting.rules.options import build_options\n"
+        "d = 'tests/data/path4/'\n"
+        "case = load_case(d + 'contract.csv', d + 'suppliers.csv', d + 'consortium.csv',"
+        " d + 'path.csv')\n"
+        "s = Scenario(lot_cost=10, reach_value=100, open_rate=0.1, min_bidders=1)\n"
+        "o, b = build_options(case, s), make_blocks(case)\n"
+        "listed, credited = listed_candidates(case, s, o, b)\n"
+        "print(build_model(s, o, b, case.adjacency, listed, credited).mip.digest())\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1 and len(next(iter(digests)).strip()) == 64
