@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, overload
 
+import numpy as np
 import pandas as pd
 
 from lotting.errors import (
@@ -298,13 +299,15 @@ def solve_each(
     stop: Stop | None = None,
 ) -> Iterator[tuple[int, Plan | None, str]]:
     """For each k of ``counts`` in turn, the best division with exactly k lots, as
-    ``solve(case, scenario, exact_lots=k)`` finds it, from one model: the options, candidate
-    lots and model are built once, and each k only changes the bounds of the lot-count row
-    (HiGHS keeps the model; ``changeRowBounds``), starting from the previous k's solution
-    (its lots and candidates, which HiGHS completes or rejects). Yields (k, plan, status);
-    the plan is None when k is infeasible ("infeasible"), no division was found in time
-    ("no_solution") or a stop was requested before it (the stop's reason). ``time_limit``
-    and ``work_limit`` are per k; the other arguments are as for :func:`solve`.
+    ``solve(case, scenario, exact_lots=k)`` finds it, from one model: options, candidate lots
+    and model are built once, and each k only changes the lot-count row's bounds (HiGHS keeps
+    the model; ``changeRowBounds``) and closes the compact lots numbered k or more
+    (``changeColsBounds``; exact, see :meth:`LotModel.lot_columns`), starting from the previous
+    k's solution (its lots and candidates, which HiGHS completes or rejects).
+
+    Yields (k, plan, status); the plan is None when k is infeasible ("infeasible"), no
+    division was found in time ("no_solution") or a stop was requested before it (the stop's
+    reason). ``time_limit`` and ``work_limit`` are per k; the rest is as for :func:`solve`.
     """
     settings = settings or Settings()
     stop = stop or Stop()
@@ -340,10 +343,19 @@ def solve_each(
         if lot_count_reasons(case, scenario, blocks, k):
             yield k, None, "infeasible"
             continue
+        columns, upper = model.lot_columns(k)
         if highs is not None:
             highs.changeRowBounds(model.lot_row, k, k)
+            highs.changeColsBounds(
+                len(columns),
+                np.array(columns, dtype=np.int32),
+                np.zeros(len(columns)),
+                np.array(upper, dtype=np.float64),
+            )
         else:
             model.mip.bounds(model.lot_row, k, k)
+            for var, up in zip(columns, upper, strict=True):
+                model.mip.col_upper[var] = up
         within = stop.within(time_limit or None)
         result = run(
             model.mip,

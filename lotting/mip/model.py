@@ -116,6 +116,21 @@ class LotModel:
                 values[family.x[b, lot]] = 1.0
         return values
 
+    def lot_columns(self, k: int) -> tuple[list[Var], list[float]]:
+        """The x and y columns of every family with their upper bounds for exactly (or at most)
+        k lots: 0 for lots numbered k or more, 1 below. Exact: a family opens its lots in
+        order (canonical numbering), so k lots in all never reach a family's lot k."""
+        columns: list[Var] = []
+        upper: list[float] = []
+        for family in self.families:
+            for (_, lot), var in family.x.items():
+                columns.append(var)
+                upper.append(float(lot < k))
+            for lot, var in family.y.items():
+                columns.append(var)
+                upper.append(float(lot < k))
+        return columns, upper
+
     def known(self, values: Values) -> dict[Var, float]:
         """The x, y and z part of a solution: a start for a neighbouring model (the frontier's
         next k), which the solver completes or repairs."""
@@ -379,6 +394,10 @@ def build_model(
     families += [define_family(m, context, can[o], o) for o in openers]
     define_partition(m, n, candidates, z, families)
     lot_row = define_lot_count(m, scenario, families, z, exact_lots)
+    if exact_lots is not None:
+        model = LotModel(m, blocks, families, z, list(candidates))
+        for var, up in zip(*model.lot_columns(exact_lots), strict=True):
+            m.col_upper[var] = up  # lots from k on never open
     reach = define_reach(m, options, openers, families, candidates, z)
     define_objective(m, scenario, values, families, candidates, z, reach)
     if scenario.max_awards is not None:

@@ -235,6 +235,8 @@ def _run_cbc(
 ) -> tuple[str, float | None, list[float] | None, list[float] | None]:
     """CBC through PuLP; status and gap from its log, as PuLP's mapping of "stopped" varies by
     version."""
+    import pulp
+
     problem, variables = model.to_pulp()
     for col, value in start.items():
         variables[col].setInitialValue(value)
@@ -255,7 +257,8 @@ def _run_cbc(
     reduced = [var.dj or 0.0 for var in variables]
     result = re.search(r"Result - (.*)", text)
     verdict = result.group(1).lower() if result else ""
-    if "infeasible" in verdict:
+    # CBC's presolve may prove infeasibility without a result line; PuLP reads its solution file
+    if "infeasible" in verdict or problem.status == pulp.LpStatusInfeasible:
         return "infeasible", None, None, None
     if "optimal solution found" in verdict:
         return "optimal", None, values, reduced
