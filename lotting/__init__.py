@@ -7,24 +7,58 @@
 ('optimal', 310550.0, 8)
 """
 
-from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
+from typing import TYPE_CHECKING, Any
+
+from lotting.errors import (
+    InfeasibleError,
+    InputError,
+    LottingError,
+    NoSolutionError,
+    ScenarioError,
+    StoppedError,
+)
 from lotting.frontier import frontier
 from lotting.inputs.boundaries import Boundaries, read_topojson
 from lotting.inputs.case import Case, load_case
 from lotting.inputs.division import read_assignment
 from lotting.optimise import evaluate, solve
 from lotting.plan import Plan, compare
-from lotting.plot.frontier import plot_frontier
-from lotting.plot.lots import plot_lots
-from lotting.plot.map import map_figure, plot_map
-from lotting.plot.partners import plot_partners
 from lotting.present.market_check import MarketReport, market_report
-from lotting.present.report import write_report
 from lotting.rules.options import Option, build_options
 from lotting.rules.scoring import Evaluation, evaluate_division, evaluate_lots
 from lotting.scenario import Scenario
 from lotting.settings import Settings
 from lotting.sweep import grid, read_scenarios, scenario_table, sweep
+
+if TYPE_CHECKING:
+    from lotting.plot.frontier import plot_frontier
+    from lotting.plot.lots import plot_lots
+    from lotting.plot.map import map_figure, plot_map
+    from lotting.plot.partners import plot_partners
+    from lotting.present.report import write_report
+
+#: Names loaded on first use: the charts need matplotlib and the report jinja2, which together
+#: take about a second to import; the command line counts that against a short --time-limit.
+_LAZY = {
+    "plot_frontier": "lotting.plot.frontier",
+    "plot_lots": "lotting.plot.lots",
+    "map_figure": "lotting.plot.map",
+    "plot_map": "lotting.plot.map",
+    "plot_partners": "lotting.plot.partners",
+    "write_report": "lotting.present.report",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A chart or report function, imported when first asked for (PEP 562)."""
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'lotting' has no attribute {name!r}")
+
 
 __all__ = [
     "Boundaries",
@@ -40,6 +74,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Settings",
+    "StoppedError",
     "build_options",
     "compare",
     "evaluate",

@@ -15,9 +15,6 @@ from importlib import resources
 from typing import Any
 
 import pandas as pd
-from jsonschema import Draft4Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
 
 from lotting.errors import LottingError, ScenarioError
 from lotting.rules.scoring import Evaluation
@@ -185,6 +182,11 @@ def release_schema() -> dict[str, Any]:
 
 def schema_errors(package: dict[str, Any]) -> list[str]:
     """Every way ``package`` breaks the release package schema (empty when valid), as text."""
+    # imported here: only --ocds needs them, and a short --time-limit counts their loading
+    from jsonschema import Draft4Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4
+
     release = Resource.from_contents(release_schema(), default_specification=DRAFT4)
     registry = Registry().with_resource(RELEASE_URL, release)
     validator = Draft4Validator(_schema_file("release-package-schema.json"), registry=registry)

@@ -6,7 +6,7 @@ import math
 import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, overload
+from typing import Any, TypedDict, Unpack, overload
 
 import numpy as np
 import pandas as pd
@@ -14,7 +14,6 @@ import pandas as pd
 from lotting.errors import (
     InfeasibleError,
     InputError,
-    LottingError,
     NoSolutionError,
     ScenarioError,
     StoppedError,
@@ -27,7 +26,7 @@ from lotting.mip.diagnose import (
     rule_reasons,
     solver_reason,
 )
-from lotting.mip.model import build_model
+from lotting.mip.model import Abandoned, build_model
 from lotting.mip.solver import SolverRun, run
 from lotting.mip.warmstart import greedy_start
 from lotting.plan import Plan
@@ -41,21 +40,37 @@ from lotting.settings import Settings
 from lotting.stop import Stop
 from lotting.text import cut_list
 
+#: Seconds a solve may take unless told otherwise (the whole call, preparation included).
+TIME_LIMIT = 60
+
+
+class RunOptions(TypedDict, total=False):
+    """How a solve runs, never what it finds: the keyword arguments :func:`solve`,
+    :func:`lotting.frontier.frontier` and the CLI commands pass on (see :func:`solve`)."""
+
+    time_limit: float | None
+    solver: str
+    work_limit: int | None
+    settings: Settings | None
+    progress: Progress | None
+    log: bool
+    stop: Stop | None
+
+
+class SolveOptions(RunOptions, total=False):
+    """:class:`RunOptions` and the two that change which model :func:`solve` builds."""
+
+    enumerate_lots: bool
+    exact_lots: int | None
+
 
 @overload
 def solve(
     case: Case,
     scenario: Scenario | None = None,
-    time_limit: float | None = 60,
-    solver: str = "highs",
-    enumerate_lots: bool = True,
-    exact_lots: int | None = None,
-    work_limit: int | None = None,
-    settings: Settings | None = None,
-    progress: Progress | None = None,
-    log: bool = False,
+    *,
     alternatives: None = None,
-    stop: Stop | None = None,
+    **options: Unpack[SolveOptions],
 ) -> Plan: ...
 
 
@@ -63,23 +78,17 @@ def solve(
 def solve(
     case: Case,
     scenario: Scenario | None = None,
-    time_limit: float | None = 60,
-    solver: str = "highs",
-    enumerate_lots: bool = True,
-    exact_lots: int | None = None,
-    work_limit: int | None = None,
-    settings: Settings | None = None,
-    progress: Progress | None = None,
-    log: bool = False,
-    alternatives: int = 1,
-    stop: Stop | None = None,
+    *,
+    alternatives: int,
+    **options: Unpack[SolveOptions],
 ) -> list[Plan]: ...
 
 
 def solve(
     case: Case,
     scenario: Scenario | None = None,
-    time_limit: float | None = 60,
+    *,
+    time_limit: float | None = TIME_LIMIT,
     solver: str = "highs",
     enumerate_lots: bool = True,
     exact_lots: int | None = None,
@@ -179,18 +188,23 @@ def solve(
         model = None
         result = SolverRun("no_solution", None, 0.0, solver)
         if not stop.due():  # the time limit may have passed already: the start is then the answer
-            model = build_model(
-                scenario,
-                options,
-                blocks,
-                case.adjacency,
-                listed,
-                credited,
-                exact_lots,
-                aggregate,
-                reduced=judge.reduced,
-                no_good=cuts,
-            )
+            try:
+                model = build_model(
+                    scenario,
+                    options,
+                    blocks,
+                    case.adjacency,
+                    listed,
+                    credited,
+                    exact_lots,
+                    aggregate,
+                    reduced=judge.reduced,
+                    no_good=cuts,
+                    stop=stop,
+                )
+            except Abandoned:  # the deadline (or Ctrl-C) came while building: as if due before
+                model = None
+        if model is not None:
             stats = model.stats
             tell(
                 "model",
@@ -228,10 +242,9 @@ def solve(
                 case, scenario, division, options, reserved=model.reserved(result.values or [])
             )
             if evaluation.breaches:
-                raise LottingError(
-                    "internal error: the solver's division breaks the scenario's rules "
-                    f"({'; '.join(evaluation.breaches)}); please report this with the input "
-                    "files."
+                raise RuntimeError(  # a bug, not a user's error: the CLI asks for a report
+                    "the solver's division breaks the scenario's rules "
+                    f"({'; '.join(evaluation.breaches)})"
                 )
         if rank == 0 and start is not None and result.status != "optimal":
             # Stopped early: the solver may not have kept the start; never return less than it.
@@ -378,11 +391,11 @@ def solve_each(
         previous = result.values
         division = model.division(result.values)
         if division is None:
-            raise LottingError("internal error: the solver's lots are not a division")
+            raise RuntimeError("internal error: the solver's lots are not a division")
         reserved = model.reserved(result.values)
         evaluation = evaluate_lots(case, scenario, division, options, reserved=reserved)
         if evaluation.breaches:
-            raise LottingError(
+            raise RuntimeError(
                 "internal error: the solver's division breaks the scenario's rules "
                 f"({'; '.join(evaluation.breaches)}); please report this with the input files."
             )

@@ -6,6 +6,8 @@ import datetime
 import importlib.metadata
 import json
 import os
+import sys
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,9 +19,6 @@ from lotting.files import Writer, write_csv, write_folder
 from lotting.inputs.boundaries import Boundaries
 from lotting.inputs.case import Case
 from lotting.ocds import RESERVE_CODES, release_package
-from lotting.plot.lots import plot_lots
-from lotting.plot.map import map_figure, plot_map
-from lotting.plot.style import save_figure
 from lotting.rules.describe import fit_schedule, names_of
 from lotting.rules.scoring import Evaluation
 from lotting.scenario import Scenario
@@ -272,11 +271,13 @@ class Plan:
             "provenance": provenance(self.inputs),
         }
 
-    def to_json(self, timings: bool = False) -> str:
-        """plan.json as text: sorted keys, two-space indent, trailing newline."""
-        return (
-            json.dumps(self.to_dict(timings), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        )
+    def to_json(self, timings: bool = False, not_drawn: Sequence[str] = ()) -> str:
+        """plan.json as text: sorted keys, two-space indent, trailing newline; ``not_drawn``
+        names the charts left out of the folder (``"not_drawn"``, only when there are some)."""
+        document = self.to_dict(timings)
+        if not_drawn:
+            document["not_drawn"] = sorted(not_drawn)
+        return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     def to_ocds(
         self,
@@ -304,6 +305,8 @@ class Plan:
         >>> plan.plot().get_title()
         '8 lots · reach 7 · open value GBP 9,611,000 of GBP 31,998,000 per year'
         """
+        from lotting.plot.lots import plot_lots  # matplotlib only when a chart is drawn
+
         return plot_lots(
             self.evaluation,
             ax=ax,
@@ -319,6 +322,8 @@ class Plan:
         """
         if self.boundaries is None:
             raise LottingError("no boundaries are known for this case, so no map can be drawn.")
+        from lotting.plot.map import plot_map
+
         return plot_map(
             self.evaluation,
             self.boundaries,
@@ -334,6 +339,8 @@ class Plan:
         """
         if self.boundaries is None:
             raise LottingError("no boundaries are known for this case, so no map can be drawn.")
+        from lotting.plot.map import map_figure
+
         return map_figure(self.evaluation, self.boundaries, currency=self.scenario.currency)
 
     def to_folder(
@@ -343,20 +350,91 @@ class Plan:
         timings: bool = False,
         extra: dict[str, Writer] | None = None,
         command: str = "split",
+        not_drawn: Collection[str] = (),
     ) -> Path:
         """Write assignment.csv, lots.csv, plan.json, lots.png (and map.png with boundaries, and
         ``extra`` files such as ocds.json), whole or not at all, never over one of ``inputs``;
-        they replace what ``command`` wrote there last."""
+        they replace what ``command`` wrote there last. Charts named in ``not_drawn`` (e.g.
+        those a time limit cannot afford, :meth:`chart_seconds`) are left out, and plan.json
+        says so."""
+        left_out = [name for name in self.charts() if name in not_drawn]
         files: dict[str, Writer] = {
             "assignment.csv": lambda p: write_csv(self.assignment, p),
             "lots.csv": lambda p: write_csv(self.evaluation.lots.drop(columns=["breaches"]), p),
-            "plan.json": lambda p: p.write_text(self.to_json(timings), encoding="utf-8"),
-            "lots.png": lambda p: save_figure(self.plot(), p),
+            "plan.json": lambda p: p.write_text(self.to_json(timings, left_out), encoding="utf-8"),
         }
-        if self.boundaries is not None:
-            files["map.png"] = lambda p: save_figure(self.map_figure().axes[0], p)
+        files.update({n: w for n, w in self.charts().items() if n not in left_out})
         files.update(extra or {})
         return write_folder(Path(path), files, inputs, command=command)
+
+    def charts(self) -> dict[str, Writer]:
+        """The chart files of the plan's folder, each with its writer: lots.png, and map.png
+        when the case has boundaries. matplotlib is imported only when one is drawn."""
+
+        def lots_png(path: Path) -> None:
+            from lotting.plot.style import save_figure
+
+            save_figure(self.plot(), path)
+
+        def map_png(path: Path) -> None:
+            from lotting.plot.style import save_figure
+
+            save_figure(self.map_figure().axes[0], path)
+
+        charts: dict[str, Writer] = {"lots.png": lots_png}
+        if self.boundaries is not None:
+            charts["map.png"] = map_png
+        return charts
+
+    def chart_seconds(self) -> dict[str, float]:
+        """:func:`chart_seconds` of this plan's charts, in drawing order."""
+        return chart_seconds(self.assignment, self.boundaries)
+
+
+def chart_seconds(units: pd.DataFrame, boundaries: Boundaries | None) -> dict[str, float]:
+    """A generous estimate of the seconds each chart of a plan's folder takes to draw and save
+    on a busy 2-core machine, in drawing order, for a time limit that must hold to the end (the
+    CLI leaves out the charts it cannot afford). ``units`` has a row per unit with its service
+    (a contract, or a plan's assignment). The first chart also pays for loading matplotlib,
+    and for building its font cache on a first run, unless that is done already.
+
+    >>> sorted(chart_seconds(case.contract, case.boundaries))
+    ['lots.png', 'map.png']
+    """
+    costs = {"lots.png": 0.5 + 0.005 * len(units)}
+    if boundaries is not None:
+        vertices = sum(
+            len(ring) for polygons in boundaries.areas.values() for p in polygons for ring in p
+        )
+        panels = units["service"].nunique()
+        costs["map.png"] = 1.0 + 0.6 * panels + 1e-5 * vertices + 0.004 * len(units)
+    costs["lots.png"] += _matplotlib_seconds()
+    return costs
+
+
+def _matplotlib_seconds() -> float:
+    """Seconds still to pay before the first chart: importing pyplot (about half a second on an
+    idle machine) and, when matplotlib has no font cache yet, building it (several seconds)."""
+    if "matplotlib.pyplot" in sys.modules:
+        return 0.0
+    seconds = 0.8
+    if "matplotlib.font_manager" not in sys.modules and not _font_cache_exists():
+        seconds += 6.0
+    return seconds
+
+
+def _font_cache_exists() -> bool:
+    """Whether matplotlib's font cache (fontlist-v*.json) is in its cache folder: MPLCONFIGDIR,
+    else $XDG_CACHE_HOME/matplotlib or ~/.cache/matplotlib (matplotlib's own order on Linux),
+    looked up without importing matplotlib."""
+    folder = os.environ.get("MPLCONFIGDIR")
+    if not folder:
+        cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = os.path.join(cache, "matplotlib")
+    try:
+        return any(Path(folder).glob("fontlist-v*.json"))
+    except OSError:
+        return False
 
 
 def provenance(inputs: dict[str, dict[str, str]]) -> dict[str, Any]:

@@ -37,6 +37,7 @@ class Stop:
     deadline: float = math.inf
     _requested: threading.Event = field(default_factory=threading.Event, compare=False)
     _why: list[str] = field(default_factory=list, compare=False)
+    _when: list[float] = field(default_factory=list, compare=False)
 
     @classmethod
     def after(cls, seconds: float | None) -> Stop:
@@ -49,13 +50,39 @@ class Stop:
         if seconds is None:
             return self
         deadline = min(self.deadline, time.perf_counter() + max(0.0, seconds))
-        return Stop(deadline, self._requested, self._why)
+        return Stop(deadline, self._requested, self._why, self._when)
+
+    def sooner(self, seconds: float) -> Stop:
+        """The same request with the deadline ``seconds`` earlier (none stays none): a stage's
+        own deadline, leaving the rest for what comes after it.
+
+        >>> stop = Stop.after(10.0)
+        >>> 4.9 < stop.sooner(5.0).left() <= 5.0
+        True
+        """
+        return Stop(self.deadline - max(0.0, seconds), self._requested, self._why, self._when)
+
+    def affords(self, seconds: float) -> bool:
+        """True when ``seconds`` of work still ends by the deadline (always without one); a stop
+        request does not count (work that must finish, such as writing the outputs, asks this).
+
+        >>> Stop.after(None).affords(1e9), Stop.after(60.0).affords(1.0), Stop.after(1.0).affords(5)
+        (True, True, False)
+        """
+        return time.perf_counter() + seconds <= self.deadline
 
     def request(self, reason: str = "interrupted") -> None:
         """Ask every stage to stop at its next check (safe from a signal handler)."""
         if not self._why:
             self._why.append(reason)
+            self._when.append(time.perf_counter())
         self._requested.set()
+
+    @property
+    def requested_at(self) -> float | None:
+        """When the first request came (``time.perf_counter``), or None: the CLI promises
+        to end within 2 s of a Ctrl-C."""
+        return self._when[0] if self._when else None
 
     @property
     def requested(self) -> bool:

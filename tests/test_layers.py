@@ -117,3 +117,15 @@ def test_importing_the_library_does_not_load_pyplot(module):
     code = f"import sys, {module}; print('matplotlib.pyplot' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_command_line_starts_without_charts_report_or_schema_libraries():
+    """A short --time-limit counts loading: matplotlib, jinja2 and jsonschema load only when a
+    chart is drawn, a report written or an OCDS file validated."""
+    heavy = ("matplotlib", "jinja2", "jsonschema", "distributed")
+    code = (
+        "import sys, lotting.cli.main; "
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

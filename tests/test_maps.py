@@ -401,3 +401,37 @@ def test_touching_board_lots_are_not_two_shades_of_one_hue(example):
     pairs = [(lots[a], lots[b]) for a, b in touching(case.boundaries) if lots[a] != lots[b]]
     assert pairs
     assert all(hue[colours[x]] != hue[colours[y]] for x, y in pairs)
+
+
+def _touching_by_sets(boundaries: Boundaries) -> list[tuple[str, str]]:
+    """touching as it was first written: a Python set of areas per rounded vertex."""
+    owners: dict[tuple[float, float], set[str]] = {}
+    for area in sorted(boundaries):
+        for polygon in boundaries[area]:
+            for ring in polygon:
+                for x, y in ring.round(6).tolist():
+                    owners.setdefault((x, y), set()).add(area)
+    return sorted({(a, b) for names in owners.values() for a in names for b in names if a < b})
+
+
+def test_touching_finds_the_pairs_a_set_of_vertices_finds(topojson):
+    scotland = load_case(EXAMPLE / "contract.csv").boundaries
+    assert scotland is not None
+    assert touching(scotland) == _touching_by_sets(scotland)
+    assert len(touching(scotland)) > 50  # the example's land borders
+    squares = read_topojson(topojson, names=["A", "B", "C"])
+    assert touching(squares) == _touching_by_sets(squares) == [("A", "B")]
+    # three areas at one corner (every pair touches), one only by a vertex rounded alike,
+    # and -0.0 against 0.0
+    ring = np.array
+    corner = Boundaries(
+        {
+            "N": ((ring([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]),),),
+            "S": ((ring([[-0.0, 0.0], [-1.0, 0.0], [-1.0, -1.0]]),),),
+            "W": ((ring([[0.0, 1e-9], [0.0, -1.0], [5.0, 5.0]]),),),
+            "E": ((ring([[5.0000001, 5.0], [9.0, 9.0], [9.0, 5.0]]),),),
+            "X": ((ring([[20.0, 20.0], [21.0, 20.0], [21.0, 21.0]]),),),
+        }
+    )
+    expected = [("E", "W"), ("N", "S"), ("N", "W"), ("S", "W")]
+    assert touching(corner) == _touching_by_sets(corner) == expected

@@ -20,6 +20,7 @@ from lotting.rules.options import build_options
 
 BASE = Scenario(lot_cost=10, reach_value=100, open_rate=0.1, min_bidders=1)
 DATA = Path(__file__).parent / "data" / "path4"
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example" / "contract.csv"
 
 
 def case_with(path: bool = True, bundle: bool = False, partners: bool = False) -> Case:
@@ -153,3 +154,19 @@ def test_the_arrays_do_not_depend_on_the_hash_seed():
         for seed in ("1", "2")
     }
     assert len(digests) == 1 and len(next(iter(digests)).strip()) == 64
+
+
+def test_building_stops_between_families_once_the_stop_is_due():
+    from lotting.mip.model import Abandoned
+    from lotting.stop import Stop
+
+    case = load_case(EXAMPLE)
+    scenario = Scenario()
+    options, blocks = build_options(case, scenario), make_blocks(case)
+    assert build_model(scenario, options, blocks, case.adjacency, stop=Stop()).stats["variables"]
+    stop = Stop()
+    stop.request("interrupted")
+    with pytest.raises(Abandoned):
+        build_model(scenario, options, blocks, case.adjacency, stop=stop)
+    with pytest.raises(Abandoned):
+        build_model(scenario, options, blocks, case.adjacency, stop=Stop.after(0.0))

@@ -220,3 +220,15 @@ def test_stopped_by_time_limit_says_feasible_with_gap(case, monkeypatch):
     doc = json.loads(plan.to_json())
     assert doc["status"] == "feasible" and doc["bound"] == 99.0 and doc["stopped"] == "time_limit"
     assert doc["gap"] == pytest.approx((doc["bound"] - doc["objective"]) / abs(doc["objective"]))
+
+
+def test_charts_left_out_are_not_written_and_plan_json_says_so(case, tmp_path):
+    plan = solve(case, SCENARIO)
+    assert list(plan.charts()) == ["lots.png"]  # no boundaries: no map
+    assert set(plan.chart_seconds()) == {"lots.png"} and plan.chart_seconds()["lots.png"] > 0
+    whole = plan.to_folder(tmp_path / "whole")
+    assert (whole / "lots.png").exists()
+    assert "not_drawn" not in json.loads((whole / "plan.json").read_text())
+    short = plan.to_folder(tmp_path / "whole", not_drawn=["lots.png"])  # the same folder again
+    assert not (short / "lots.png").exists()  # not left over from the run before
+    assert json.loads((short / "plan.json").read_text())["not_drawn"] == ["lots.png"]

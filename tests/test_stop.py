@@ -71,3 +71,14 @@ def test_a_request_during_the_solve_stops_highs_with_its_incumbent(tmp_path, mon
     assert seconds < 20  # loose; HiGHS checks the callback many times a second
     assert plan.status == "feasible" and plan.stopped == "interrupted"
     assert plan.bound is not None and plan.gap is not None
+
+
+def test_sooner_keeps_the_request_and_affords_counts_only_the_deadline():
+    stop = Stop.after(10.0)
+    early = stop.sooner(4.0)
+    assert early.deadline == pytest.approx(stop.deadline - 4.0)
+    assert Stop().sooner(4.0).left() is None  # no deadline stays none
+    assert early.affords(5.0) and not early.affords(7.0)
+    stop.request("interrupted")
+    assert early.requested and early.due()
+    assert early.affords(5.0)  # a request does not shorten what may still be written

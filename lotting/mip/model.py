@@ -36,6 +36,7 @@ from lotting.rules.blocks import Block, own_value
 from lotting.rules.options import Option, holdable
 from lotting.scenario import Scenario
 from lotting.settings import Settings
+from lotting.stop import Stop
 
 #: A variable: its column in the :class:`ModelBuilder`.
 Var: TypeAlias = int
@@ -326,6 +327,10 @@ class Context:
     virtual: dict[int, tuple[int, str]] = field(default_factory=dict)
 
 
+class Abandoned(Exception):
+    """:func:`build_model` stopped: its ``stop`` fell due before the model was complete."""
+
+
 def build_model(
     scenario: Scenario,
     options: Sequence[Option],
@@ -338,6 +343,7 @@ def build_model(
     aggregate_from: int | None = None,
     reduced: Mapping[tuple[int, str], Option] | None = None,
     no_good: Sequence[Sequence[tuple[int, ...]]] = (),
+    stop: Stop | None = None,
 ) -> LotModel:
     """Build the MIP; options that can never be eligible are left out.
 
@@ -354,7 +360,15 @@ def build_model(
     on compact lots (``reduced``: each lead option without one member of its supply chain, from
     :func:`lotting.rules.robust.reduced_options`; listed lots are judged robust already), and
     ``no_good`` (divisions as lists of block tuples) :func:`define_no_good`.
+
+    ``stop`` is asked between families of rows: once it is due, :class:`Abandoned` is raised
+    (building the 150-unit model takes seconds, which a deadline must not run past).
     """
+
+    def check() -> None:
+        if stop is not None and stop.due():
+            raise Abandoned
+
     m = ModelBuilder()
     n = len(blocks)
     values = [block.value for block in blocks]
@@ -391,7 +405,10 @@ def build_model(
     )
     z = {c: m.var("z") for c in range(len(candidates))}
     families = [define_family(m, context, list(range(n)), None)]
-    families += [define_family(m, context, can[o], o) for o in openers]
+    for o in openers:
+        check()
+        families.append(define_family(m, context, can[o], o))
+    check()
     define_partition(m, n, candidates, z, families)
     lot_row = define_lot_count(m, scenario, families, z, exact_lots)
     if exact_lots is not None:
@@ -405,7 +422,9 @@ def build_model(
     define_reserved(m, scenario.max_reserved, candidates, z)
     if scenario.robust:
         for family in families:
+            check()
             define_robust(m, context, family)
+    check()
     for division in no_good:
         define_no_good(m, division, families, candidates, z)
     stats = {

@@ -5,12 +5,14 @@ pyplot is imported only when a chart must make its own figure, so ``import lotti
 
 from __future__ import annotations
 
+import functools
 import itertools
 from pathlib import Path
 from typing import Any
 
 import matplotlib
 import networkx as nx
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import to_hex, to_rgb
@@ -95,17 +97,41 @@ def lot_graph(assignment: pd.DataFrame, boundaries: Boundaries | None = None) ->
 
 
 def touching(boundaries: Boundaries) -> list[tuple[str, str]]:
-    """Pairs of areas (sorted) whose rings share a vertex, as TopoJSON's shared arcs do."""
-    owners: dict[tuple[float, float], set[str]] = {}
-    for area in sorted(boundaries):
+    """Pairs of areas (sorted) whose rings share a vertex, as TopoJSON's shared arcs do.
+
+    Vertices are compared rounded to 6 decimals, in NumPy, once per Boundaries (read-only
+    arrays): a Python set of every vertex took over a second per call on Scotland's boundaries,
+    and map.png asks seven times.
+    """
+    return list(_touching(boundaries))
+
+
+@functools.lru_cache(maxsize=4)
+def _touching(boundaries: Boundaries) -> tuple[tuple[str, str], ...]:
+    """:func:`touching`, remembered for the last few Boundaries (hashed by identity)."""
+    areas = sorted(boundaries)
+    points, owners = [], []
+    for number, area in enumerate(areas):
         for polygon in boundaries[area]:
             for ring in polygon:
-                for x, y in ring.round(6).tolist():
-                    owners.setdefault((x, y), set()).add(area)
-    pairs = {
-        (a, b) for names in owners.values() if len(names) > 1 for a in names for b in names if a < b
-    }
-    return sorted(pairs)
+                if len(ring):
+                    points.append(np.asarray(ring, dtype=float).round(6) + 0.0)  # no -0.0
+                    owners.append(np.full(len(ring), number))
+    if not points:
+        return ()
+    xy, who = np.concatenate(points), np.concatenate(owners)
+    order = np.lexsort((who, xy[:, 1], xy[:, 0]))  # by x, then y, then area
+    xy, who = xy[order], who[order]
+    same_point = np.all(xy[1:] == xy[:-1], axis=1)
+    keep = np.concatenate([[True], ~same_point | (who[1:] != who[:-1])])  # each area once a point
+    xy, who = xy[keep], who[keep]
+    pairs: set[tuple[int, int]] = set()
+    for step in range(1, len(who)):
+        shared = np.all(xy[step:] == xy[:-step], axis=1)
+        if not shared.any():
+            break  # points are grouped: no group is longer than this
+        pairs.update(zip(who[:-step][shared].tolist(), who[step:][shared].tolist(), strict=True))
+    return tuple(sorted((areas[a], areas[b]) for a, b in pairs))
 
 
 def subplots(*grid: int, **figure: Any) -> Any:

@@ -11,10 +11,6 @@ import pandas as pd
 from lotting.files import Writer, write_csv, write_folder
 from lotting.inputs.case import Case
 from lotting.plan import METRICS, Plan, provenance
-from lotting.plot.frontier import plot_frontier
-from lotting.plot.partners import plot_partners
-from lotting.plot.style import save_figure
-from lotting.plot.sweep import sweep_figure
 from lotting.rules.scoring import moved_units
 from lotting.scenario import Scenario
 from lotting.sweep import varying
@@ -86,6 +82,9 @@ def write_frontier(
 ) -> Path:
     """The frontier outputs: frontier.csv, frontier.png and frontier.json (which scenario made
     them)."""
+    from lotting.plot.frontier import plot_frontier  # matplotlib only when a chart is drawn
+    from lotting.plot.style import save_figure
+
     scenario = scenario or Scenario()
     document = frontier_document(scenario, case)
     text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -100,6 +99,9 @@ def write_frontier(
 
 def write_partners(case: Case, out: Path, inputs: tuple[Path, ...] = ()) -> Path:
     """The check output: partners.png, the partner graph."""
+    from lotting.plot.partners import plot_partners
+    from lotting.plot.style import save_figure
+
     files: dict[str, Writer] = {"partners.png": lambda p: save_figure(plot_partners(case), p)}
     return write_folder(out, files, inputs, command="check")
 
@@ -113,6 +115,9 @@ def write_sweep(
 ) -> Path:
     """The sweep outputs: sweep.csv (seconds only with ``timings``: they vary run to run),
     sweep.png, and scenarios/<name>/ with each solved scenario's plan files, all or nothing."""
+    from lotting.plot.style import save_figure
+    from lotting.plot.sweep import sweep_figure
+
     shown = table.copy()
     if not timings:
         shown["seconds"] = None
