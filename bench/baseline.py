@@ -15,35 +15,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
-import pulp
 
 from lotting import Case, Scenario, build_options, evaluate_lots
-from lotting.mip.model import ModelBuilder
+from lotting.mip.model import EQ, GE, LE, ModelBuilder, Values, Var
 from lotting.mip.solver import run
 from lotting.rules.options import Option
 
-Var = pulp.LpVariable
 Terms = list[tuple[Var, float]]
-
-
-LE, GE, EQ = pulp.LpConstraintLE, pulp.LpConstraintGE, pulp.LpConstraintEQ
 
 
 @dataclass
 class BaselineModel:
     """A built baseline model and the unit-lot variables to read its division back."""
 
-    problem: pulp.LpProblem
+    mip: ModelBuilder
     x: dict[tuple[int, int], Var]
     n_units: int
     n_lots: int
     stats: dict[str, int] = field(default_factory=dict)
 
-    def division(self) -> list[list[int]] | None:
-        """Unit positions per lot from the solver's values, or None unless a full partition."""
+    def division(self, values: Values) -> list[list[int]] | None:
+        """Unit positions per lot of a solution, or None unless a full partition."""
         lots: dict[int, list[int]] = {}
         for u in range(self.n_units):
-            chosen = [lot for lot in range(self.n_lots) if (self.x[u, lot].value() or 0.0) > 0.5]
+            chosen = [lot for lot in range(self.n_lots) if values[self.x[u, lot]] > 0.5]
             if len(chosen) != 1:
                 return None
             lots.setdefault(chosen[0], []).append(u)
@@ -110,7 +105,7 @@ def build_baseline(
 
     reach = []
     for t in sorted({t for option in options for t in option.targets}):
-        reach.append(r := m.var("r", pulp.LpContinuous))
+        reach.append(r := m.var("r", integer=False))
         held = [
             (e[o, lot], -1) for o, opt in enumerate(options) if t in opt.targets for lot in lots
         ]
@@ -121,20 +116,20 @@ def build_baseline(
     for lot in lots:
         z = m.var("z")
         m.row([(z, 1)] + [(e[o, lot], -1) for o in targeted], LE, 0)
-        opened.append(w := m.var("w", pulp.LpContinuous, None))
+        opened.append(w := m.var("w", integer=False, up=None))
         m.row([(w, 1)] + [(x[u, lot], -values[u]) for u in range(n)], LE, 0)
         m.row([(w, 1), (z, -big)], LE, 0)
 
     if case.adjacency is not None:
         _contiguity(m, case.adjacency, contract["area"].tolist(), x, y, lots)
 
-    m.prob += (
-        scenario.reach_value * pulp.lpSum(reach)
-        + scenario.open_rate * scale * pulp.lpSum(opened)
-        - scenario.lot_cost * pulp.lpSum(y.values())
+    m.objective(
+        [(r, scenario.reach_value) for r in reach]
+        + [(w, scenario.open_rate * scale) for w in opened]
+        + [(v, -scenario.lot_cost) for v in y.values()]
     )
     stats = {"variables": m.count, "constraints": m.rows, "options": len(options), "lots": n_lots}
-    return BaselineModel(m.prob, x, n, n_lots, stats)
+    return BaselineModel(m, x, n, n_lots, stats)
 
 
 def _contiguity(
@@ -165,7 +160,7 @@ def _contiguity(
         flow: dict[tuple[str, str], Var] = {}
         for a, b in graph.edges:
             for s, t in ((a, b), (b, a)):
-                flow[s, t] = f = m.var("f", pulp.LpContinuous, None)
+                flow[s, t] = f = m.var("f", integer=False, up=None)
                 m.row([(f, 1), (present[s], -big)], LE, 0)
                 m.row([(f, 1), (present[t], -big)], LE, 0)
         inflow: dict[str, Terms] = {a: [] for a in areas}
@@ -199,15 +194,16 @@ def solve_baseline(
     options = build_options(case, scenario)
     model = build_baseline(case, scenario, options)
     built = time.perf_counter() - start
-    result = run(model.problem, solver, time_limit)
+    result = run(model.mip, solver, time_limit)
     status, gap, objective, model_objective, breaches = result.status, None, None, None, ()
-    division = model.division() if status in ("optimal", "feasible") else None
+    values = result.values
+    division = model.division(values) if values is not None else None
     if status in ("optimal", "feasible") and division is None:
         status = "no_partition"
     if division is not None:
         evaluation = evaluate_lots(case, scenario, division, options)
         objective = float(evaluation.metrics["objective"])
-        model_objective = pulp.value(model.problem.objective)
+        model_objective = sum(g * v for g, v in zip(model.mip.cost, values or [], strict=True))
         breaches = tuple(evaluation.breaches)
         if status == "optimal":
             gap = 0.0

@@ -10,9 +10,9 @@ from typing import Unpack
 
 import pandas as pd
 
-from lotting.errors import InfeasibleError, LottingError, NoSolutionError, StoppedError
+from lotting.errors import InfeasibleError, LottingError, NoSolutionError
 from lotting.inputs.case import Case
-from lotting.optimise import TIME_LIMIT, RunOptions, evaluate, solve
+from lotting.optimise import TIME_LIMIT, RunOptions, evaluate, solve, solve_each
 from lotting.parallel import Target
 from lotting.plan import Plan
 from lotting.progress import Event
@@ -50,7 +50,9 @@ def frontier(
     point beats on overhead, reach and open value; ``chosen`` marks the plan :func:`solve` returns
     for the same scenario (its own division, so the two always agree). ``options`` are
     :func:`solve`'s (:class:`lotting.optimise.RunOptions`); ``time_limit`` and ``work_limit``
-    (nodes) are per solve. A ``stop`` request (Ctrl-C) ends it early: the k being
+    (nodes) are per solve. One model serves every k
+    (:func:`lotting.optimise.solve_each`: only the lot-count row changes), each k started from
+    the one before. A ``stop`` request (Ctrl-C) ends it early: the k being
     solved keeps its best plan so far, and the k not reached are rows with status
     "interrupted"; before split's own plan exists it raises StoppedError. ``progress``
     receives every solve's events and, after each k, a ``lots`` event (``count`` k of ``of``
@@ -78,6 +80,20 @@ def frontier(
     best = chosen.objective
     wanted = range(1, scenario.max_lots + 1) if ks is None else ks
     counts = sorted({k for k in wanted if 1 <= k <= scenario.max_lots} | {chosen.metrics["n_lots"]})
+    scored = 1 if scenario.max_reserved == 0 else None  # one lot: scored, not solved
+    todo = [k for k in counts if k not in (chosen.metrics["n_lots"], scored)]
+    solved = solve_each(
+        case,
+        scenario,
+        todo,
+        options.get("time_limit", TIME_LIMIT),
+        options.get("solver", "highs"),
+        options.get("work_limit"),
+        options.get("settings"),
+        progress,
+        options.get("log", False),
+        stop,
+    )
     rows = []
     for k in counts:
         plan: Plan | None = None
@@ -86,7 +102,7 @@ def frontier(
         elif k == chosen.metrics["n_lots"]:
             plan = chosen
             status = chosen.status
-        elif k == 1 and scenario.max_reserved == 0:
+        elif k == scored:
             # one lot is one division: score it, no solve needed (with reserved lots allowed,
             # whether to reserve it is still a choice, so it is solved like any k)
             plan = evaluate(case, scenario, dict.fromkeys(case.units, 1))
@@ -97,15 +113,8 @@ def frontier(
                 plan = replace(plan, status="optimal", gap=0.0, bound=bound)
                 status = "optimal"
         else:
-            try:
-                plan = solve(case, scenario, exact_lots=k, **options)
-                status = plan.status
-            except InfeasibleError:
-                status = "infeasible"
-            except NoSolutionError:
-                status = "no_solution"
-            except StoppedError as err:
-                status = err.reason
+            at, plan, status = next(solved)
+            assert at == k
         rows.append(_row(k, scenario, plan, status, plan is chosen))
         if plan is not None:
             best = max(best, plan.objective)

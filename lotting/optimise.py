@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypedDict, Unpack, overload
 
+import numpy as np
 import pandas as pd
 
 from lotting.errors import (
@@ -252,7 +253,7 @@ def solve(
             presolve = model.stats["variables"] <= settings.presolve_up_to
             remaining = stop.left()  # the ranks still to come share what is left
             result = run(
-                model.problem,
+                model.mip,
                 solver,
                 None if remaining is None else max(1.0, remaining / left),
                 model.start(*start) if start and rank == 0 else None,
@@ -273,11 +274,13 @@ def solve(
                 ]
             )
         division = None
-        if model is not None and result.status != "no_solution":
-            division = model.division()
+        if model is not None and result.values is not None:
+            division = model.division(result.values)
         evaluation = None
         if model is not None and division is not None:
-            evaluation = evaluate_lots(case, scenario, division, options, reserved=model.reserved())
+            evaluation = evaluate_lots(
+                case, scenario, division, options, reserved=model.reserved(result.values or [])
+            )
             if evaluation.breaches:
                 raise RuntimeError(  # a bug, not a user's error: the CLI asks for a report
                     "the solver's division breaks the scenario's rules "
@@ -336,6 +339,136 @@ def solve(
             [tuple(sorted({block_of[int(u)] for u in rows})) for _, rows in sorted(groups.items())]
         )
     return Ranked(plans, alternatives, short) if alternatives is not None else plans[0]
+
+
+def solve_each(
+    case: Case,
+    scenario: Scenario,
+    counts: Sequence[int],
+    time_limit: float | None = 60,
+    solver: str = "highs",
+    work_limit: int | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    log: bool = False,
+    stop: Stop | None = None,
+) -> Iterator[tuple[int, Plan | None, str]]:
+    """For each k of ``counts`` in turn, the best division with exactly k lots, as
+    ``solve(case, scenario, exact_lots=k)`` finds it, from one model: options, candidate lots
+    and model are built once, and each k only changes the lot-count row's bounds (HiGHS keeps
+    the model; ``changeRowBounds``) and closes the compact lots numbered k or more
+    (``changeColsBounds``; exact, see :meth:`LotModel.lot_columns`), starting from the previous
+    k's solution (its lots and candidates, which HiGHS completes or rejects).
+
+    Yields (k, plan, status); the plan is None when k is infeasible ("infeasible"), no
+    division was found in time ("no_solution") or a stop was requested before it (the stop's
+    reason). ``time_limit`` and ``work_limit`` are per k; the rest is as for :func:`solve`.
+    """
+    settings = settings or Settings()
+    stop = stop or Stop()
+    options = build_options(case, scenario)
+    blocks = make_blocks(case)
+    judge = LotJudge(case, scenario, options)
+    reasons = infeasibility_reasons(case, scenario, options, blocks)
+    if reasons:
+        raise InfeasibleError(reasons)
+    listed, too_many = listed_candidates(
+        case, scenario, options, blocks, settings, stop.within(time_limit or None)
+    )
+    sampled = scenario.max_reserved > 0 and any(o in judge.reservable for o in too_many)
+    model = build_model(
+        scenario,
+        options,
+        blocks,
+        case.adjacency,
+        listed,
+        too_many,
+        None,
+        len(blocks) > settings.aggregate_from,
+        reduced=judge.reduced,
+    )
+    presolve = model.stats["variables"] <= settings.presolve_up_to
+    highs = model.mip.to_highs() if solver == "highs" else None
+    previous: list[float] | None = None
+    for k in counts:
+        began = time.perf_counter()
+        if stop.requested:
+            yield k, None, stop.reason or "interrupted"
+            continue
+        if lot_count_reasons(case, scenario, blocks, k):
+            yield k, None, "infeasible"
+            continue
+        columns, upper = model.lot_columns(k)
+        if highs is not None:
+            highs.changeRowBounds(model.lot_row, k, k)
+            highs.changeColsBounds(
+                len(columns),
+                np.array(columns, dtype=np.int32),
+                np.zeros(len(columns)),
+                np.array(upper, dtype=np.float64),
+            )
+        else:
+            model.mip.bounds(model.lot_row, k, k)
+            for var, up in zip(columns, upper, strict=True):
+                model.mip.col_upper[var] = up
+        within = stop.within(time_limit or None)
+        result = run(
+            model.mip,
+            solver,
+            within.left(),
+            model.known(previous) if previous is not None else None,
+            presolve,
+            node_limit=work_limit,
+            progress=progress,
+            log=log,
+            stop=within,
+            highs=highs,
+        )
+        if result.status == "infeasible" or result.values is None:
+            status = result.status if result.status == "infeasible" else "no_solution"
+            if status == "no_solution" and stop.requested:
+                status = stop.reason or "interrupted"
+            yield k, None, status
+            continue
+        previous = result.values
+        division = model.division(result.values)
+        if division is None:
+            raise RuntimeError("internal error: the solver's lots are not a division")
+        reserved = model.reserved(result.values)
+        evaluation = evaluate_lots(case, scenario, division, options, reserved=reserved)
+        if evaluation.breaches:
+            raise RuntimeError(
+                "internal error: the solver's division breaks the scenario's rules "
+                f"({'; '.join(evaluation.breaches)}); please report this with the input files."
+            )
+        achieved = float(evaluation.metrics["objective"])
+        status = "feasible" if sampled else result.status
+        bound: float | None = achieved
+        if status != "optimal":
+            cheap = cheap_bound(scenario, options, blocks, k)
+            known = [cheap] if sampled else [cheap, result.bound]
+            bound = max(achieved, min(b for b in known if b is not None and math.isfinite(b)))
+        stopped = None
+        if result.status != "optimal":
+            stopped = stop.reason or ("work_limit" if work_limit is not None else "time_limit")
+        if progress is not None:
+            text = f"{status}: objective {achieved:,.0f}"
+            progress(Event("done", text, objective=achieved, seconds=time.perf_counter() - began))
+        plan = Plan(
+            status=status,
+            gap=relative_gap(achieved, bound),
+            evaluation=evaluation,
+            scenario=scenario,
+            solver=result.name,
+            seconds=time.perf_counter() - began,
+            model_stats=model.stats,
+            boundaries=case.boundaries,
+            bound=bound,
+            stopped=stopped,
+            inputs=case.hashes,
+            case=case,
+        )
+        yield k, plan, status
 
 
 def _start_breaks_rules(

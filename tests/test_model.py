@@ -100,6 +100,62 @@ def test_aggregate_from_is_a_parameter():
     assert low.stats["constraints"] < default.stats["constraints"]
 
 
+def test_pulp_form_has_the_same_columns_rows_and_optimum():
+    """The PuLP problem built from the arrays (for CBC and LP/MPS files) is the same model:
+    one variable per column, one constraint per row (ranged rows: two), and HiGHS and CBC
+    agree on its optimum."""
+    from lotting.mip.solver import run
+
+    case = case_with(partners=True)
+    model = build_model(BASE, build_options(case, BASE), make_blocks(case), case.adjacency)
+    problem, variables = model.mip.to_pulp()
+    assert len(variables) == model.mip.count == len(problem.variables())
+    assert problem.numConstraints() == model.mip.rows
+    highs, cbc = run(model.mip, time_limit=None), run(model.mip, "cbc", time_limit=None)
+    assert highs.status == cbc.status == "optimal"
+    worth = [
+        sum(g * v for g, v in zip(model.mip.cost, r.values or [], strict=True))
+        for r in (highs, cbc)
+    ]
+    assert worth[0] == pytest.approx(worth[1]) == pytest.approx(190)
+
+
+def test_the_arrays_do_not_depend_on_the_hash_seed():
+    """Same inputs, same model: path4's arrays (candidates, consortium, contiguity) hash the
+    same under two hash seeds."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from lotting import load_case, Scenario\n"
+        "from lotting.mip.candidates import listed_candidates\n"
+        "from lotting.mip.model import build_model\n"
+        "from lotting.rules.blocks import make_blocks\n"
+        "from lotting.rules.options import build_options\n"
+        "d = 'tests/data/path4/'\n"
+        "case = load_case(d + 'contract.csv', d + 'suppliers.csv', d + 'consortium.csv',"
+        " d + 'path.csv')\n"
+        "s = Scenario(lot_cost=10, reach_value=100, open_rate=0.1, min_bidders=1)\n"
+        "o, b = build_options(case, s), make_blocks(case)\n"
+        "listed, credited = listed_candidates(case, s, o, b)\n"
+        "print(build_model(s, o, b, case.adjacency, listed, credited).mip.digest())\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1 and len(next(iter(digests)).strip()) == 64
+
+
 def test_building_stops_between_families_once_the_stop_is_due():
     from lotting.mip.model import Abandoned
     from lotting.stop import Stop
@@ -114,35 +170,3 @@ def test_building_stops_between_families_once_the_stop_is_due():
         build_model(scenario, options, blocks, case.adjacency, stop=stop)
     with pytest.raises(Abandoned):
         build_model(scenario, options, blocks, case.adjacency, stop=Stop.after(0.0))
-
-
-def test_highs_gets_the_model_pulp_would_build(tmp_path):
-    """lotting hands HiGHS the model in three calls; it is the one PuLP builds call by call."""
-    import highspy
-    import numpy as np
-    import pulp
-
-    from lotting.mip.solver import _transfer
-
-    case = load_case(EXAMPLE)
-    scenario = Scenario(max_lots=6)
-    model = build_model(scenario, build_options(case, scenario), make_blocks(case), case.adjacency)
-    problem = model.problem
-    built = []
-    for way in ("pulp", "lotting"):
-        highs = highspy.Highs()
-        highs.setOptionValue("output_flag", False)
-        problem.solverModel = highs
-        if way == "pulp":
-            pulp.HiGHS(msg=False).buildSolverModel(problem)
-        else:
-            _transfer(problem, highs)
-        built.append(highs.getLp())
-    ours, theirs = built[1], built[0]
-    assert ours.num_col_ == theirs.num_col_ > 100 and ours.num_row_ == theirs.num_row_ > 100
-    for name in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_"):
-        assert np.array_equal(getattr(ours, name), getattr(theirs, name)), name
-    assert list(ours.integrality_) == list(theirs.integrality_)
-    assert any(k == highspy.HighsVarType.kInteger for k in ours.integrality_)
-    for name in ("start_", "index_", "value_"):
-        assert np.array_equal(getattr(ours.a_matrix_, name), getattr(theirs.a_matrix_, name))

@@ -9,7 +9,7 @@ import pytest
 from brute import best_division
 from lotting import InfeasibleError, NoSolutionError, Scenario, load_case, solve
 from lotting.generate import random_frames, random_scenario, write_frames
-from lotting.optimise import cheap_bound
+from lotting.optimise import cheap_bound, solve_each
 from lotting.progress import relative_gap
 from lotting.rules.blocks import make_blocks
 from lotting.rules.options import build_options
@@ -175,3 +175,28 @@ def test_the_cheap_bound_is_never_below_the_optimum(tmp_path):
         exact = best_division(case, scenario, exact_lots=k)
         assert exact is not None and cheap_bound(scenario, options, blocks, k) >= exact[0] - 1e-6
     assert checked >= 20 and tight >= 1
+
+
+@pytest.mark.parametrize(("seed", "solver"), [(3, "highs"), (12, "highs"), (26, "cbc")])
+def test_one_model_for_every_lot_count_matches_brute_force(seed, solver, tmp_path):
+    """solve_each keeps one model and changes only the lot-count row and the lots past k:
+    every k is still the brute-force best with exactly k lots (or infeasible), with HiGHS and
+    CBC alike."""
+    case, scenario = make(seed, tmp_path)
+    scenario = scenario.replace(max_lots=min(scenario.max_lots + 2, 5))
+    if best_division(case, scenario) is None:
+        pytest.skip("no division at all")
+    counts = list(range(1, scenario.max_lots + 1))
+    results = list(solve_each(case, scenario, counts, time_limit=None, solver=solver))
+    assert [k for k, _, _ in results] == counts
+    binding = 0
+    for k, plan, status in results:
+        best = best_division(case, scenario, exact_lots=k)
+        if best is None:
+            assert plan is None and status == "infeasible"
+            continue
+        assert plan is not None and status == plan.status == "optimal"
+        assert plan.metrics["n_lots"] == k
+        assert plan.objective == pytest.approx(best[0], rel=1e-6, abs=1e-6)
+        binding += k < scenario.max_lots
+    assert binding >= 1  # some k closed compact lots

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 
-import pulp
 import pytest
 from test_optimise import SEEDS, make
 
@@ -12,6 +11,7 @@ from brute import best_division
 from lotting import Scenario, load_case
 from lotting.generate import realistic_frames, write_frames
 from lotting.mip.candidates import enumerate_candidates
+from lotting.mip.solver import run
 from lotting.mip.warmstart import _packing, greedy_start
 from lotting.rules.blocks import make_blocks
 from lotting.rules.lots import LotJudge
@@ -78,10 +78,12 @@ def test_packing_mip_finds_the_best_packing(seed, tmp_path):
             gain = scenario.reach_value * reach + scenario.open_rate * value
             best = max(best, gain - scenario.lot_cost * k)
     problem, z = _packing(scenario, candidates, pool, most)
-    problem.solve(pulp.HiGHS(msg=False))
-    chosen = [c for c, var in z.items() if var.value() > 0.5]
+    result = run(problem, time_limit=None)
+    assert result.status == "optimal" and result.values is not None
+    chosen = [c for c, var in z.items() if result.values[var] > 0.5]
     assert len(chosen) <= most
-    assert pulp.value(problem.objective) == pytest.approx(best, abs=1e-6)
+    achieved = sum(g * v for g, v in zip(problem.cost, result.values, strict=True))
+    assert achieved == pytest.approx(best, abs=1e-6)
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -22,12 +22,14 @@ block in lot l, y^F_l opens it, e^F_{o,l} makes option o eligible for it), targe
 
 from __future__ import annotations
 
+import hashlib
+import math
+from array import array
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import networkx as nx
-import pulp
 
 from lotting.mip.candidates import Candidate
 from lotting.rules.blocks import Block, own_value
@@ -36,7 +38,10 @@ from lotting.scenario import Scenario
 from lotting.settings import Settings
 from lotting.stop import Stop
 
-Var: TypeAlias = pulp.LpVariable
+#: A variable: its column in the :class:`ModelBuilder`.
+Var: TypeAlias = int
+#: A solution: a value per column.
+Values: TypeAlias = Sequence[float]
 
 
 @dataclass
@@ -54,49 +59,47 @@ class Family:
     y: dict[int, Var]
     e: dict[tuple[int, int], Var] = field(default_factory=dict)
 
-    def lots(self) -> list[list[int]]:
-        """Blocks (global positions) of each lot the solver opened."""
+    def lots(self, values: Values) -> list[list[int]]:
+        """Blocks (global positions) of each lot opened in the solution ``values``."""
         groups: dict[int, list[int]] = {}
         for (i, lot), var in self.x.items():
-            if (var.value() or 0.0) > 0.5:
+            if values[var] > 0.5:
                 groups.setdefault(lot, []).append(self.members[i])
         return [sorted(groups[lot]) for lot in sorted(groups)]
 
 
 @dataclass
 class LotModel:
-    """A built model and the variables needed to read a division back from it."""
+    """A built model and the variables needed to read a division back from a solution."""
 
-    problem: pulp.LpProblem
+    mip: ModelBuilder
     blocks: list[Block]
     families: list[Family]
     z: dict[int, Var]
     candidates: list[Candidate]
     stats: dict[str, int] = field(default_factory=dict)
+    #: The lot-count row (its bounds give the frontier's k).
+    lot_row: int = -1
 
     @property
     def n_lots(self) -> int:
         """Most plain lots the model can open."""
         return len(self.families[0].y)
 
-    def division(self) -> list[list[int]] | None:
-        """Unit positions per lot from the solver's values, or None unless a full partition."""
-        groups = [
-            list(self.candidates[c].blocks)
-            for c, var in self.z.items()
-            if (var.value() or 0.0) > 0.5
-        ]
-        groups += [group for family in self.families for group in family.lots()]
+    def division(self, values: Values) -> list[list[int]] | None:
+        """Unit positions per lot of the solution, or None unless a full partition."""
+        groups = [list(self.candidates[c].blocks) for c, var in self.z.items() if values[var] > 0.5]
+        groups += [group for family in self.families for group in family.lots(values)]
         if sorted(b for group in groups for b in group) != list(range(len(self.blocks))):
             return None
         return [[u for b in group for u in self.blocks[b].units] for group in groups]
 
-    def reserved(self) -> list[frozenset[int]]:
-        """Unit positions of each reserved lot the solver chose."""
+    def reserved(self, values: Values) -> list[frozenset[int]]:
+        """Unit positions of each reserved lot the solution chose."""
         return [
             frozenset(u for b in self.candidates[c].blocks for u in self.blocks[b].units)
             for c, var in self.z.items()
-            if self.candidates[c].reserved and (var.value() or 0.0) > 0.5
+            if self.candidates[c].reserved and values[var] > 0.5
         ]
 
     def start(self, chosen: list[int], plain: list[list[int]]) -> dict[Var, float]:
@@ -114,39 +117,197 @@ class LotModel:
                 values[family.x[b, lot]] = 1.0
         return values
 
+    def lot_columns(self, k: int) -> tuple[list[Var], list[float]]:
+        """The x and y columns of every family with their upper bounds for exactly (or at most)
+        k lots: 0 for lots numbered k or more, 1 below. Exact: a family opens its lots in
+        order (canonical numbering), so k lots in all never reach a family's lot k."""
+        columns: list[Var] = []
+        upper: list[float] = []
+        for family in self.families:
+            for (_, lot), var in family.x.items():
+                columns.append(var)
+                upper.append(float(lot < k))
+            for lot, var in family.y.items():
+                columns.append(var)
+                upper.append(float(lot < k))
+        return columns, upper
+
+    def known(self, values: Values) -> dict[Var, float]:
+        """The x, y and z part of a solution: a start for a neighbouring model (the frontier's
+        next k), which the solver completes or repairs."""
+        columns = list(self.z.values())
+        for family in self.families:
+            columns += [*family.x.values(), *family.y.values()]
+        return {var: float(round(values[var])) for var in columns}
+
+
+#: Row senses for :meth:`ModelBuilder.row`.
+LE, GE, EQ = "<=", ">=", "=="
+
 
 class ModelBuilder:
-    """Holds a problem while it is built; variables are named by family and a counter (PuLP
-    rewrites names, so real identifiers stay out of them). Shared with ``bench/baseline.py``.
+    """A MIP (maximised) held in plain arrays while it is built: columns (bounds, integrality,
+    objective) and rows in compressed sparse row form, so that HiGHS takes it in one
+    ``passModel`` and PuLP (for CBC) is built only when asked. A variable is its column index;
+    columns are named by family and a counter. Shared with ``bench/baseline.py``.
 
     >>> m = ModelBuilder("demo")
     >>> a, b = m.var("x"), m.var("x")
-    >>> m.add(a + b <= 1)
-    >>> m.row([(a, 1.0), (b, -1.0)], pulp.LpConstraintEQ, 0.0)
-    >>> (a.name, b.name, m.count, m.rows)
-    ('x_1', 'x_2', 2, 2)
+    >>> m.row([(a, 1.0), (b, 1.0)], LE, 1)
+    0
+    >>> m.row([(a, 1.0), (b, -1.0), (a, 2.0)], EQ, 0.0)  # a repeated: its coefficients add up
+    1
+    >>> m.objective([(a, 1.0), (b, 2.0)])
+    >>> (m.names(), m.count, m.rows, list(m.index), list(m.value))
+    (['x_1', 'x_2'], 2, 2, [0, 1, 0, 1], [1.0, 1.0, 3.0, -1.0])
     """
 
     def __init__(self, name: str = "lotting") -> None:
-        self.prob = pulp.LpProblem(name, pulp.LpMaximize)
-        self.count = 0
-        self.rows = 0
+        self.name = name
+        self.kinds: list[str] = []
+        self.col_lower = array("d")
+        self.col_upper = array("d")
+        self.integer = array("b")
+        self.cost = array("d")
+        self.starts = array("q", [0])
+        self.index = array("i")
+        self.value = array("d")
+        self.row_lower = array("d")
+        self.row_upper = array("d")
 
-    def var(self, family: str, cat: str = pulp.LpBinary, up: float | None = 1) -> Var:
-        """A new variable >= 0 of the family, binary unless told otherwise."""
-        self.count += 1
-        return self.prob.add_variable(f"{family}_{self.count}", 0, up, cat)
+    @property
+    def count(self) -> int:
+        """Number of variables (columns)."""
+        return len(self.cost)
 
-    def add(self, constraint: pulp.LpConstraint) -> None:
-        """Add one constraint."""
-        self.rows += 1
-        self.prob += constraint
+    @property
+    def rows(self) -> int:
+        """Number of rows."""
+        return len(self.row_lower)
 
-    def row(self, terms: Sequence[tuple[Var, float]], sense: int, rhs: float) -> None:
-        """Add ``Σ coef × var (sense) rhs``; sense is pulp.LpConstraintLE, GE or EQ."""
-        self.rows += 1
-        expr = pulp.LpAffineExpression(list(terms))
-        self.prob.addConstraint(pulp.LpConstraint(expr, sense, f"c_{self.rows}", rhs))
+    def var(self, family: str, integer: bool = True, up: float | None = 1.0) -> Var:
+        """A new variable >= 0 of the family, binary unless told otherwise (``up`` None: no
+        upper bound)."""
+        self.kinds.append(family)
+        self.col_lower.append(0.0)
+        self.col_upper.append(math.inf if up is None else float(up))
+        self.integer.append(integer)
+        self.cost.append(0.0)
+        return len(self.cost) - 1
+
+    def row(self, terms: Iterable[tuple[Var, float]], sense: str, rhs: float) -> int:
+        """Add ``Σ coef × var (sense) rhs`` (sense LE, GE or EQ) and return its row number;
+        a variable named twice gets the sum of its coefficients, and zero coefficients are
+        left out."""
+        pairs = list(terms)
+        columns = [col for col, _ in pairs]
+        if len(set(columns)) < len(columns):
+            merged: dict[Var, float] = {}
+            for col, coef in pairs:
+                merged[col] = merged.get(col, 0.0) + coef
+            pairs = list(merged.items())
+        if any(coef == 0 for _, coef in pairs):
+            pairs = [(col, coef) for col, coef in pairs if coef != 0]
+        self.index.extend(col for col, _ in pairs)
+        self.value.extend(float(coef) for _, coef in pairs)
+        self.starts.append(len(self.index))
+        rhs = float(rhs)
+        self.row_lower.append(-math.inf if sense == LE else rhs)
+        self.row_upper.append(math.inf if sense == GE else rhs)
+        return len(self.row_lower) - 1
+
+    def bounds(self, row: int, lower: float, upper: float) -> None:
+        """Change a row's bounds (the frontier's lot count for each k)."""
+        self.row_lower[row], self.row_upper[row] = float(lower), float(upper)
+
+    def objective(self, gains: Iterable[tuple[Var, float]]) -> None:
+        """Set the objective (to maximise): each variable's gain; the others gain nothing."""
+        for col in range(len(self.cost)):
+            self.cost[col] = 0.0
+        for col, gain in gains:
+            self.cost[col] = float(gain)
+
+    def names(self) -> list[str]:
+        """Column names: family and 1-based counter (real identifiers stay out of them)."""
+        return [f"{kind}_{col + 1}" for col, kind in enumerate(self.kinds)]
+
+    def digest(self) -> str:
+        """A hash of every array: equal exactly when two builds gave the same model."""
+        hashed = hashlib.sha256()
+        for part in (
+            self.col_lower,
+            self.col_upper,
+            self.integer,
+            self.cost,
+            self.starts,
+            self.index,
+            self.value,
+            self.row_lower,
+            self.row_upper,
+        ):
+            hashed.update(part.tobytes())
+        hashed.update("\n".join(self.kinds).encode())
+        return hashed.hexdigest()
+
+    def to_highs(self) -> Any:
+        """A ``highspy.Highs`` holding the model (passed in one go, quiet)."""
+        import highspy
+        import numpy as np
+
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = self.count, self.rows
+        lp.sense_ = highspy.ObjSense.kMaximize
+        lp.col_cost_ = np.frombuffer(self.cost, dtype=np.float64)
+        lp.col_lower_ = np.frombuffer(self.col_lower, dtype=np.float64)
+        lp.col_upper_ = np.frombuffer(self.col_upper, dtype=np.float64)
+        lp.row_lower_ = np.frombuffer(self.row_lower, dtype=np.float64)
+        lp.row_upper_ = np.frombuffer(self.row_upper, dtype=np.float64)
+        matrix = lp.a_matrix_
+        matrix.format_ = highspy.MatrixFormat.kRowwise
+        matrix.num_col_, matrix.num_row_ = self.count, self.rows
+        matrix.start_ = np.frombuffer(self.starts, dtype=np.int64).astype(np.int32)
+        matrix.index_ = np.frombuffer(self.index, dtype=np.int32)
+        matrix.value_ = np.frombuffer(self.value, dtype=np.float64)
+        lp.a_matrix_ = matrix
+        kinds = highspy.HighsVarType
+        lp.integrality_ = [kinds.kInteger if i else kinds.kContinuous for i in self.integer]
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        highs.passModel(lp)
+        return highs
+
+    def to_pulp(self) -> tuple[Any, list[Any]]:
+        """The same model as a ``pulp.LpProblem`` and its variables by column (for CBC, and
+        for writing LP or MPS files)."""
+        import pulp
+
+        problem = pulp.LpProblem(self.name, pulp.LpMaximize)
+        variables = []
+        for col, name in enumerate(self.names()):
+            up = self.col_upper[col]
+            integer = bool(self.integer[col])
+            cat = pulp.LpContinuous
+            if integer:
+                cat = pulp.LpBinary if up == 1 and self.col_lower[col] == 0 else pulp.LpInteger
+            bound = None if math.isinf(up) else up
+            variables.append(problem.add_variable(name, self.col_lower[col], bound, cat))
+        problem.setObjective(
+            pulp.LpAffineExpression([(variables[c], g) for c, g in enumerate(self.cost) if g])
+        )
+        for r in range(self.rows):
+            begin, end = self.starts[r], self.starts[r + 1]
+            terms = [(variables[self.index[k]], self.value[k]) for k in range(begin, end)]
+            lo, hi = self.row_lower[r], self.row_upper[r]
+            wanted = [(pulp.LpConstraintEQ, lo)] if lo == hi else []
+            if lo != hi and not math.isinf(lo):
+                wanted.append((pulp.LpConstraintGE, lo))
+            if lo != hi and not math.isinf(hi):
+                wanted.append((pulp.LpConstraintLE, hi))
+            for k, (sense, rhs) in enumerate(wanted):
+                expr = pulp.LpAffineExpression(terms)
+                name = f"c_{r + 1}" if k == 0 else f"c_{r + 1}_{k}"
+                problem.addConstraint(pulp.LpConstraint(expr, sense, name, rhs))
+        return problem, variables
 
 
 @dataclass(frozen=True)
@@ -262,7 +423,11 @@ def build_model(
         families.append(define_family(m, context, can[o], o))
     check()
     define_partition(m, n, candidates, z, families)
-    define_lot_count(m, scenario, families, z, exact_lots)
+    lot_row = define_lot_count(m, scenario, families, z, exact_lots)
+    if exact_lots is not None:
+        model = LotModel(m, blocks, families, z, list(candidates))
+        for var, up in zip(*model.lot_columns(exact_lots), strict=True):
+            m.col_upper[var] = up  # lots from k on never open
     reach = define_reach(m, options, openers, families, candidates, z)
     define_objective(m, scenario, values, families, candidates, z, reach)
     if scenario.max_awards is not None:
@@ -286,7 +451,7 @@ def build_model(
         "families": len(families),
         "reserved_candidates": sum(c.reserved for c in candidates),
     }
-    return LotModel(m.prob, blocks, families, z, list(candidates), stats)
+    return LotModel(m, blocks, families, z, list(candidates), stats, lot_row)
 
 
 def define_partition(
@@ -308,7 +473,7 @@ def define_partition(
         for (i, _), var in family.x.items():
             holding_block.setdefault(family.members[i], []).append(var)
     for b in range(n_blocks):
-        m.add(_total(holding_block[b]) == 1)
+        m.row(_ones(holding_block[b]), EQ, 1)
 
 
 def define_lot_count(
@@ -317,14 +482,17 @@ def define_lot_count(
     families: Sequence[Family],
     z: dict[int, Var],
     exact_lots: int | None,
-) -> None:
-    """At most max_lots lots (exactly k for the trade-off curve):
+) -> int:
+    """At most max_lots lots (exactly k for the trade-off curve); returns the row, whose bounds
+    the frontier changes per k:
 
     Σ_F Σ_l y^F_l + Σ_c z_c ≤ max_lots   (= k with exact_lots)
     """
     opened = [y for family in families for y in family.y.values()]
-    all_lots = _total([*opened, *z.values()])
-    m.add(all_lots <= scenario.max_lots if exact_lots is None else all_lots == exact_lots)
+    all_lots = _ones([*opened, *z.values()])
+    if exact_lots is None:
+        return m.row(all_lots, LE, scenario.max_lots)
+    return m.row(all_lots, EQ, exact_lots)
 
 
 def define_reach(
@@ -352,8 +520,8 @@ def define_reach(
             holding.setdefault(t, []).append(z[c])
     reach = []
     for t in sorted(holding):
-        reach.append(r := m.var("r", pulp.LpContinuous))
-        m.add(r <= _total(holding[t]))
+        reach.append(r := m.var("r", integer=False))
+        m.row([(r, 1.0), *_ones(holding[t], -1.0)], LE, 0)
     return reach
 
 
@@ -383,7 +551,7 @@ def define_objective(
         for (i, _), var in family.x.items():
             gains[var] = scenario.open_rate * values[family.members[i]]
     gains.update({r: scenario.reach_value for r in reach})
-    m.prob.setObjective(_linear(gains.items()))
+    m.objective(gains.items())
 
 
 def define_family(
@@ -422,11 +590,12 @@ def define_symmetry(
         y_l ≤ Σ_{i ≥ l} x_{i,l},   x_{i,l} ≤ y_l,   x_{i,l} ≤ Σ_{l-1 ≤ v < i} x_{v,l-1}  (l ≥ 1)
     """
     for lot in y:
-        m.add(y[lot] <= _total(x[i, lot] for i in range(lot, n)))
+        m.row([(y[lot], 1.0), *_ones((x[i, lot] for i in range(lot, n)), -1.0)], LE, 0)
         for i in range(lot, n):
-            m.add(x[i, lot] <= y[lot])
+            m.row([(x[i, lot], 1.0), (y[lot], -1.0)], LE, 0)
             if lot >= 1:
-                m.add(x[i, lot] <= _total(x[v, lot - 1] for v in range(lot - 1, i)))
+                earlier = _ones((x[v, lot - 1] for v in range(lot - 1, i)), -1.0)
+                m.row([(x[i, lot], 1.0), *earlier], LE, 0)
 
 
 def define_presence(
@@ -448,9 +617,9 @@ def define_presence(
             if not holding:
                 continue
             p = present[key, lot] = m.var("p")
-            m.add(p <= _total(x[b, lot] for b in holding))
+            m.row([(p, 1.0), *_ones((x[b, lot] for b in holding), -1.0)], LE, 0)
             for b in holding:
-                m.add(x[b, lot] <= p)
+                m.row([(x[b, lot], 1.0), (p, -1.0)], LE, 0)
     return present
 
 
@@ -492,7 +661,7 @@ def define_eligibility(
             eo = y[lot] if forced else m.var("e")
             family.e[o, lot] = eo
             if not forced:
-                m.add(eo <= y[lot])
+                m.row([(eo, 1.0), (y[lot], -1.0)], LE, 0)
             outside = [area_in[a, lot] for a in areas if a not in ok_areas and (a, lot) in area_in]
             outside += [
                 service_in[s, lot]
@@ -505,10 +674,10 @@ def define_eligibility(
                 if i not in ok and blocks[i].areas <= ok_areas and blocks[i].services <= ok_services
             ]
             if context.aggregate and len(outside) > 1:
-                m.add(_total(outside) <= len(outside) * (1 - eo))
+                m.row([*_ones(outside), (eo, len(outside))], LE, len(outside))
             else:
                 for var in outside:
-                    m.add(eo + var <= 1)
+                    m.row([(eo, 1.0), (var, 1.0)], LE, 1)
 
 
 def define_capacity(m: ModelBuilder, context: Context, family: Family) -> None:
@@ -526,11 +695,11 @@ def define_capacity(m: ModelBuilder, context: Context, family: Family) -> None:
         forced = o == family.opener
         mine = [i for i in _holdable_here(context, family, o) if i >= lot]
         limit = option.value_limit / scale
-        load = _linear((x[i, lot], weights[i]) for i in mine)
+        load = [(x[i, lot], weights[i]) for i in mine]
         if forced:  # the opener is eligible whenever the lot is open: no big-M needed
-            m.add(load <= limit * y[lot])
+            m.row([*load, (y[lot], -limit)], LE, 0)
         elif (big_m := sum(weights[i] for i in mine) - limit) > 0:
-            m.add(load <= limit + big_m * (1 - eo))
+            m.row([*load, (eo, big_m)], LE, limit + big_m)
         if option.own_share > 0:
             coef = {
                 i: (option.own_share * blocks[i].value - own_value(blocks[i], option.own)) / scale
@@ -538,8 +707,8 @@ def define_capacity(m: ModelBuilder, context: Context, family: Family) -> None:
             }
             big_m = 0.0 if forced else sum(c for c in coef.values() if c > 0)
             if forced or big_m > 0:
-                own = _linear((x[i, lot], c) for i, c in coef.items())
-                m.add(own <= big_m * (1 - eo))
+                own = [(x[i, lot], c) for i, c in coef.items()]
+                m.row([*own, (eo, big_m)], LE, big_m)
 
 
 def define_bidders(
@@ -550,8 +719,8 @@ def define_bidders(
     Σ_o e_{o,l} ≥ min_bidders · y_l   ∀ l
     """
     for lot, y in family.y.items():
-        bidders = _total(eo for (o, at), eo in family.e.items() if at == lot and o not in virtual)
-        m.add(bidders >= scenario.min_bidders * y)
+        bidders = _ones(eo for (o, at), eo in family.e.items() if at == lot and o not in virtual)
+        m.row([*bidders, (y, -scenario.min_bidders)], GE, 0)
 
 
 def define_awards(
@@ -575,21 +744,21 @@ def define_awards(
             choice.append(a := m.var("a"))
             for s in context.options[o].holders:
                 won.setdefault(s, []).append(a)
-        m.add(_total(choice) == z[c])
+        m.row([*_ones(choice), (z[c], -1.0)], EQ, 0)
     for family in families:
         by_lot: dict[int, list[Var]] = {}
         for (o, lot), eo in family.e.items():
             if o in context.virtual:
                 continue
             by_lot.setdefault(lot, []).append(a := m.var("a"))
-            m.add(a <= eo)
+            m.row([(a, 1.0), (eo, -1.0)], LE, 0)
             for s in context.options[o].holders:
                 won.setdefault(s, []).append(a)
         for lot, y in family.y.items():
-            m.add(_total(by_lot.get(lot, [])) == y)
+            m.row([*_ones(by_lot.get(lot, [])), (y, -1.0)], EQ, 0)
     for s in sorted(won):
         if len(won[s]) > cap:
-            m.add(_total(won[s]) <= cap)
+            m.row(_ones(won[s]), LE, cap)
 
 
 def define_reserved(
@@ -602,7 +771,7 @@ def define_reserved(
     """
     reserved = [z[c] for c, candidate in enumerate(candidates) if candidate.reserved]
     if reserved:
-        m.add(_total(reserved) <= most)
+        m.row(_ones(reserved), LE, most)
 
 
 def define_robust(m: ModelBuilder, context: Context, family: Family) -> None:
@@ -623,7 +792,7 @@ def define_robust(m: ModelBuilder, context: Context, family: Family) -> None:
     for lot, y in family.y.items():
         here = {o: eo for (o, at), eo in family.e.items() if at == lot}
         real = [o for o in here if o not in context.virtual]
-        m.add(_total(here[o] for o in real) >= (need + 1) * y)
+        m.row([*_ones(here[o] for o in real), (y, -(need + 1))], GE, 0)
         standing = {context.virtual[v]: v for v in here if v in context.virtual}
         involved: dict[str, int] = {}
         for o in real:
@@ -633,7 +802,7 @@ def define_robust(m: ModelBuilder, context: Context, family: Family) -> None:
             kept = [here[o] for o in real if supplier not in options[o].holders + options[o].chain]
             kept += [here[standing[o, supplier]] for o in real if (o, supplier) in standing]
             kept += [here[o] for o in real if (o, supplier) in context.unchanged]
-            m.add(_total(kept) >= need * y)
+            m.row([*_ones(kept), (y, -need)], GE, 0)
 
 
 def robust_unchanged(
@@ -687,10 +856,10 @@ def define_no_good(
     made = []
     for lot in division:
         inside = set(lot)
-        made.append(w := m.var("w", pulp.LpContinuous))
+        made.append(w := m.var("w", integer=False))
         for c, candidate in enumerate(candidates):
             if set(candidate.blocks) == inside:
-                m.add(w >= z[c])
+                m.row([(w, 1.0), (z[c], -1.0)], GE, 0)
         for family in families:
             local = {b: i for i, b in enumerate(family.members)}
             if not inside <= local.keys():
@@ -704,8 +873,8 @@ def define_no_good(
                     for (i, pos), var in family.x.items()
                     if pos == at
                 ]
-                m.row(terms, pulp.LpConstraintGE, 1.0 - len(inside))
-    m.add(_total(made) <= len(division) - 1)
+                m.row(terms, GE, 1.0 - len(inside))
+    m.row(_ones(made), LE, len(division) - 1)
 
 
 def define_value_bounds(m: ModelBuilder, context: Context, family: Family) -> None:
@@ -719,11 +888,11 @@ def define_value_bounds(m: ModelBuilder, context: Context, family: Family) -> No
         return
     weights = [context.blocks[b].value / scale for b in family.members]
     for lot, y in family.y.items():
-        lot_value = _linear((family.x[i, lot], weights[i]) for i in range(lot, len(weights)))
+        lot_value = [(family.x[i, lot], weights[i]) for i in range(lot, len(weights))]
         if lo is not None:
-            m.add(lot_value >= lo / scale * y)
+            m.row([*lot_value, (y, -lo / scale)], GE, 0)
         if hi is not None:
-            m.add(lot_value <= hi / scale * y)
+            m.row([*lot_value, (y, -hi / scale)], LE, 0)
 
 
 def define_contiguity(
@@ -744,28 +913,23 @@ def define_contiguity(
             continue
         big = len(here) - 1
         root = {a: m.var("root") for a in here}
-        m.add(_total(root.values()) == y[lot])
-        flow: dict[tuple[str, str], Var] = {}
-        inside = set(here)
+        m.row([*_ones(root.values()), (y[lot], -1.0)], EQ, 0)
+        inflow: dict[str, list[Var]] = {a: [] for a in here}
+        outflow: dict[str, list[Var]] = {a: [] for a in here}
         # the graph's own edge order: a subgraph view may iterate a set (hash order varies)
-        for a, b in [(a, b) for a, b in graph.edges if a in inside and b in inside]:
+        for a, b in [(a, b) for a, b in graph.edges if a in inflow and b in inflow]:
             for s, t in ((a, b), (b, a)):
-                flow[s, t] = f = m.var("f", pulp.LpContinuous, None)
-                m.add(f <= big * area_in[s, lot])
-                m.add(f <= big * area_in[t, lot])
+                f = m.var("f", integer=False, up=None)
+                outflow[s].append(f)
+                inflow[t].append(f)
+                m.row([(f, 1.0), (area_in[s, lot], -big)], LE, 0)
+                m.row([(f, 1.0), (area_in[t, lot], -big)], LE, 0)
         for a in here:
-            m.add(root[a] <= area_in[a, lot])
-            inflow = _total(f for (_, t), f in flow.items() if t == a)
-            outflow = _total(f for (s, _), f in flow.items() if s == a)
-            m.add(inflow - outflow >= area_in[a, lot] - len(here) * root[a])
+            m.row([(root[a], 1.0), (area_in[a, lot], -1.0)], LE, 0)
+            balance = [*_ones(inflow[a]), *_ones(outflow[a], -1.0)]
+            m.row([*balance, (area_in[a, lot], -1.0), (root[a], len(here))], GE, 0)
 
 
-def _linear(terms: Iterable[tuple[Var, float]]) -> pulp.LpAffineExpression:
-    """A linear expression from (variable, coefficient) pairs, each variable once, built in one
-    go (summing products term by term is the slowest part of building a large model)."""
-    return pulp.LpAffineExpression(list(terms))
-
-
-def _total(variables: Iterable[Var]) -> pulp.LpAffineExpression:
-    """The sum of distinct variables."""
-    return _linear((var, 1.0) for var in variables)
+def _ones(variables: Iterable[Var], coef: float = 1.0) -> list[tuple[Var, float]]:
+    """Terms of a sum of variables, each with the same coefficient."""
+    return [(var, coef) for var in variables]

@@ -1,7 +1,9 @@
-"""Run a PuLP problem with HiGHS (default) or CBC and read the solver's own verdict.
+"""Run a built model (:class:`lotting.mip.model.ModelBuilder`) with HiGHS (default) or CBC and
+read the solver's own verdict.
 
-PuLP's status word is not trusted after a time limit: HiGHS's model status and MIP dual bound, or
-CBC's result line and gap from its log, decide between optimal, feasible and no answer.
+HiGHS takes the model's arrays directly (``passModel``); only CBC goes through PuLP. PuLP's status
+word is not trusted after a time limit: HiGHS's model status and MIP dual bound, or CBC's result
+line and gap from its log, decide between optimal, feasible and no answer.
 """
 
 from __future__ import annotations
@@ -11,13 +13,12 @@ import re
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pulp
-
+from lotting.mip.model import ModelBuilder, Var
 from lotting.progress import Event, Progress, relative_gap
 from lotting.stop import Stop
 
@@ -30,26 +31,30 @@ GAP_ABS = 1e-6
 @dataclass(frozen=True)
 class SolverRun:
     """What a solver said: status ("optimal", "feasible", "infeasible" or "no_solution"),
-    the proven bound on the objective (None when unknown), seconds and solver name."""
+    the proven bound on the objective (None when unknown), seconds and solver name; ``values``
+    the solution by column (None without one), ``reduced`` the reduced costs of an LP."""
 
     status: str
     bound: float | None
     seconds: float
     name: str
+    values: list[float] | None = field(default=None, repr=False, compare=False)
+    reduced: list[float] | None = field(default=None, repr=False, compare=False)
 
 
 def run(
-    problem: pulp.LpProblem,
+    model: ModelBuilder,
     solver: str = "highs",
     time_limit: float | None = 60,
-    start: dict[pulp.LpVariable, float] | None = None,
+    start: Mapping[Var, float] | None = None,
     presolve: bool = True,
     node_limit: int | None = None,
     progress: Progress | None = None,
     log: bool = False,
     stop: Stop | None = None,
+    highs: Any = None,
 ) -> SolverRun:
-    """Solve ``problem`` (a maximisation) with the named solver; ``time_limit`` None or 0 = none.
+    """Solve ``model`` (a maximisation) with the named solver; ``time_limit`` None or 0 = none.
 
     ``stop`` ends a HiGHS solve at its next interrupt check (within a fraction of a second) once
     it is due, keeping the best solution found so far (CBC only gets its time limit from it).
@@ -60,7 +65,9 @@ def run(
     nodes: a budget that, unlike seconds, gives the same answer on any machine. ``progress``
     receives HiGHS's improving solutions and, every few seconds, its incumbent, bound and gap
     (HiGHS callbacks, which only observe the search); ``log`` also sends each line of the
-    solver's own log to ``progress`` as a ``log`` event (never to stdout).
+    solver's own log to ``progress`` as a ``log`` event (never to stdout). ``highs`` is a
+    ``highspy.Highs`` already holding this model (``model.to_highs()``), perhaps with changed
+    row bounds: the frontier solves one model for every k.
     """
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver '{solver}'; expected one of {', '.join(SOLVERS)}")
@@ -68,25 +75,31 @@ def run(
     if stop is not None and stop.left() is not None:
         limit = min(limit or math.inf, max(0.1, stop.left() or 0.0))
     began = time.perf_counter()
+    if model.count == 0:  # HiGHS calls a model without columns "empty", not solved
+        empty = all(lo <= 0 <= hi for lo, hi in zip(model.row_lower, model.row_upper, strict=True))
+        status = "optimal" if empty else "infeasible"
+        return SolverRun(status, None, time.perf_counter() - began, solver, [], [])
     if solver == "highs":
-        status, bound = _run_highs(
-            problem, limit, start or {}, presolve, node_limit, progress, log, stop
+        highs = model.to_highs() if highs is None else highs
+        status, bound, values, reduced = _run_highs(
+            highs, limit, start or {}, presolve, node_limit, progress, log, stop, began
         )
     else:
-        status, bound = _run_cbc(problem, limit, start or {}, node_limit)
-    return SolverRun(status, bound, time.perf_counter() - began, solver)
+        status, bound, values, reduced = _run_cbc(model, limit, start or {}, node_limit)
+    return SolverRun(status, bound, time.perf_counter() - began, solver, values, reduced)
 
 
 def _run_highs(
-    problem: pulp.LpProblem,
+    highs: Any,
     limit: float | None,
-    start: dict[pulp.LpVariable, float],
+    start: Mapping[Var, float],
     presolve: bool = True,
     node_limit: int | None = None,
     progress: Progress | None = None,
     log: bool = False,
     stop: Stop | None = None,
-) -> tuple[str, float | None]:
+    began: float = 0.0,
+) -> tuple[str, float | None, list[float] | None, list[float] | None]:
     """HiGHS through highspy; status from the HiGHS model status, bound from its MIP info.
 
     With ``stop``, HiGHS's interrupt callbacks (MIP, simplex and IPM) ask it between steps; a
@@ -95,114 +108,53 @@ def _run_highs(
     import highspy
     import numpy as np
 
-    began = time.perf_counter()
-
-    class StartedHiGHS(pulp.HiGHS):
-        """PuLP's HiGHS, handing HiGHS a (partial) starting solution before it runs."""
-
-        def buildSolverModel(self, lp: pulp.LpProblem) -> None:
-            """PuLP's model handed to HiGHS at once (:func:`_transfer`)."""
-            _transfer(lp, lp.solverModel, self.mip)
-
-        def callSolver(self, lp: pulp.LpProblem) -> None:
-            highs = lp.solverModel
-            if limit is not None:  # the transfer from PuLP counts, and reading back needs time
-                left = max(0.1, 0.95 * limit - (time.perf_counter() - began))
-                highs.setOptionValue("time_limit", left)
-            if stop is not None:
-                for event in (highs.cbMipInterrupt, highs.cbSimplexInterrupt, highs.cbIpmInterrupt):
-                    event.subscribe(_interrupter(stop))
-            if start:
-                index = np.array([var.index for var in start], dtype=np.int32)
-                value = np.array(list(start.values()), dtype=np.float64)
-                highs.setSolution(len(index), index, value)
-            if progress is not None:
-                _watch(highs, progress, log)
-            highs.run()
-
-        def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[int, int]:
-            """PuLP's reading of the values; its status map lacks the statuses of node and
-            solution limits (a KeyError after the values are read), which lotting reads itself."""
-            try:
-                return super().findSolutionValues(lp)
-            except KeyError:
-                return pulp.LpStatusNotSolved, pulp.LpSolutionIntegerFeasible
-
-    options = {
+    options: dict[str, Any] = {
         "mip_rel_gap": GAP_REL,
         "mip_abs_gap": GAP_ABS,
         "random_seed": 0,
         "threads": 1,
         "presolve": "on" if presolve else "off",
+        "mip_max_nodes": node_limit if node_limit is not None else highspy.kHighsIInf,
+        "time_limit": highspy.kHighsInf,
+        "output_flag": False,
     }
-    if node_limit is not None:
-        options["mip_max_nodes"] = node_limit
-    problem.solve(StartedHiGHS(msg=False, timeLimit=limit, **options))
-    highs = problem.solverModel
+    if limit is not None:  # building the model counts, and reading back needs time
+        options["time_limit"] = max(0.1, 0.95 * limit - (time.perf_counter() - began))
+    for name, value in options.items():
+        highs.setOptionValue(name, value)
+    events = (
+        highs.cbMipInterrupt,
+        highs.cbSimplexInterrupt,
+        highs.cbIpmInterrupt,
+        highs.cbMipImprovingSolution,
+        highs.cbMipLogging,
+        highs.cbLogging,
+    )
+    for event in events:  # a reused model keeps no callbacks of an earlier solve
+        event.clear()
+    if stop is not None:
+        for event in events[:3]:
+            event.subscribe(_interrupter(stop))
+    if start:
+        index = np.array(list(start), dtype=np.int32)
+        value = np.array(list(start.values()), dtype=np.float64)
+        highs.setSolution(len(index), index, value)
+    if progress is not None:
+        _watch(highs, progress, log)
+    highs.run()
     model_status = highs.getModelStatus()
     info = highs.getInfo()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    solution = highs.getSolution()
+    values = list(solution.col_value) if has_solution else None
+    reduced = list(solution.col_dual) if solution.dual_valid else None
     kinds = highspy.HighsModelStatus
     if model_status == kinds.kOptimal:
-        return "optimal", None
+        return "optimal", None, values, reduced
     if model_status in (kinds.kInfeasible, kinds.kUnboundedOrInfeasible):
-        return "infeasible", None
-    bound = -float(info.mip_dual_bound)  # PuLP hands HiGHS the negated (minimised) objective
-    return ("feasible" if has_solution else "no_solution"), bound
-
-
-def _transfer(lp: pulp.LpProblem, highs: Any, mip: bool = True) -> None:
-    """The same HiGHS model as PuLP's ``buildSolverModel`` (columns in ``lp.variables()`` order,
-    rows in constraint order, zero coefficients left out, each ``index`` set), passed in three
-    calls instead of one per column, row and integer column: PuLP's way took seconds on the
-    150-unit case, time the solver's deadline cannot interrupt.
-    """
-    import highspy
-    import numpy as np
-
-    inf = highspy.kHighsInf
-    sign = -1.0 if lp.sense == pulp.LpMaximize else 1.0
-    variables = lp.variables()
-    for i, var in enumerate(variables):
-        var.index = i
-    objective = lp.objective
-    cost = np.array([sign * objective.get(var, 0.0) for var in variables], dtype=np.float64)
-    lower = np.array(
-        [-inf if v.lowBound is None else v.lowBound for v in variables], dtype=np.float64
-    )
-    upper = np.array([inf if v.upBound is None else v.upBound for v in variables], dtype=np.float64)
-    none = np.zeros(0, dtype=np.int32)
-    highs.addCols(len(variables), cost, lower, upper, 0, none, none, np.zeros(0))
-    if mip:
-        integer = [v.index for v in variables if v.cat == pulp.LpInteger]
-        if integer:
-            kinds = np.full(len(integer), int(highspy.HighsVarType.kInteger), dtype=np.uint8)
-            highs.changeColsIntegrality(len(integer), np.array(integer, dtype=np.int32), kinds)
-    starts: list[int] = []
-    columns: list[int] = []
-    values: list[float] = []
-    row_lower: list[float] = []
-    row_upper: list[float] = []
-    for i, constraint in enumerate(lp._constraints.values()):
-        constraint.index = i
-        starts.append(len(columns))
-        for var, coefficient in constraint.items():
-            if coefficient != 0:
-                columns.append(var.index)
-                values.append(coefficient)
-        lb, ub = constraint.getLb(), constraint.getUb()
-        row_lower.append(-inf if lb is None else lb)
-        row_upper.append(inf if ub is None else ub)
-    if starts:
-        highs.addRows(
-            len(starts),
-            np.array(row_lower, dtype=np.float64),
-            np.array(row_upper, dtype=np.float64),
-            len(columns),
-            np.array(starts, dtype=np.int32),
-            np.array(columns, dtype=np.int32),
-            np.array(values, dtype=np.float64),
-        )
+        return "infeasible", None, None, None
+    bound = float(info.mip_dual_bound)
+    return ("feasible" if has_solution else "no_solution"), bound, values, reduced
 
 
 def _interrupter(stop: Stop) -> Callable[[Any], None]:
@@ -221,14 +173,13 @@ REPORT_EVERY = 2.0
 
 def _watch(highs: Any, progress: Progress, log: bool) -> None:
     """Subscribe to HiGHS's callbacks: improving solutions, a report every REPORT_EVERY seconds
-    and, with ``log``, the solver's log lines (its console output turned off). PuLP hands HiGHS
-    the negated objective, so values are negated back."""
+    and, with ``log``, the solver's log lines (its console output turned off)."""
     last = [-REPORT_EVERY]
 
     def improving(e: Any) -> None:
         # the bound is left out: while HiGHS tries the start, it is that sub-problem's bound
         data = e.data_out
-        objective = _finite(-data.objective_function_value)
+        objective = _finite(data.objective_function_value)
         progress(Event("incumbent", "", objective, seconds=float(data.running_time)))
 
     def report(e: Any) -> None:
@@ -236,7 +187,7 @@ def _watch(highs: Any, progress: Progress, log: bool) -> None:
         seconds = float(data.running_time)
         if seconds - last[0] >= REPORT_EVERY:
             last[0] = seconds
-            objective, bound = _finite(-data.mip_primal_bound), _finite(-data.mip_dual_bound)
+            objective, bound = _finite(data.mip_primal_bound), _finite(data.mip_dual_bound)
             gap = relative_gap(objective, bound)
             progress(Event("bound", "", objective, bound, gap, seconds=seconds))
 
@@ -263,8 +214,10 @@ def _finite(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def _cbc_command(**kwargs: object) -> pulp.LpSolver:
+def _cbc_command(**kwargs: object) -> Any:
     """PuLP's bundled CBC, under its PuLP 3 or PuLP 4 name."""
+    import pulp
+
     for name in ("PULP_CBC_CMD", "CBC", "COIN_CMD"):
         command = getattr(pulp, name, None)
         if command is not None:
@@ -275,14 +228,18 @@ def _cbc_command(**kwargs: object) -> pulp.LpSolver:
 
 
 def _run_cbc(
-    problem: pulp.LpProblem,
+    model: ModelBuilder,
     limit: float | None,
-    start: dict[pulp.LpVariable, float],
+    start: Mapping[Var, float],
     node_limit: int | None = None,
-) -> tuple[str, float | None]:
-    """CBC; status and gap from its log, as PuLP's mapping of "stopped" varies by version."""
-    for var, value in start.items():
-        var.setInitialValue(value)
+) -> tuple[str, float | None, list[float] | None, list[float] | None]:
+    """CBC through PuLP; status and gap from its log, as PuLP's mapping of "stopped" varies by
+    version."""
+    import pulp
+
+    problem, variables = model.to_pulp()
+    for col, value in start.items():
+        variables[col].setInitialValue(value)
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "cbc.log"
         cmd = _cbc_command(
@@ -296,17 +253,20 @@ def _run_cbc(
         )
         problem.solve(cmd)
         text = log.read_text(errors="replace") if log.exists() else ""
+    values = [var.value() or 0.0 for var in variables]
+    reduced = [var.dj or 0.0 for var in variables]
     result = re.search(r"Result - (.*)", text)
     verdict = result.group(1).lower() if result else ""
-    if "infeasible" in verdict:
-        return "infeasible", None
+    # CBC's presolve may prove infeasibility without a result line; PuLP reads its solution file
+    if "infeasible" in verdict or problem.status == pulp.LpStatusInfeasible:
+        return "infeasible", None, None, None
     if "optimal solution found" in verdict:
-        return "optimal", None
+        return "optimal", None, values, reduced
     if "no feasible solution found" in text.lower() or "Objective value:" not in text:
-        return "no_solution", None
+        return "no_solution", None, None, None
     upper = re.search(r"Upper bound:\s*(\S+)", text)  # CBC prints the bound in the max sense
     try:
         bound = float(upper.group(1)) if upper else None
     except ValueError:
         bound = None
-    return "feasible", bound
+    return "feasible", bound, values, reduced

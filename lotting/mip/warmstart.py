@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
-import pulp
 
 from lotting.mip.candidates import Candidate
+from lotting.mip.model import LE, ModelBuilder, Var
 from lotting.mip.solver import run
 from lotting.rules.blocks import Block
 from lotting.rules.lots import LotJudge
@@ -181,20 +181,21 @@ class _Greedy:
             return None
         most = self.scenario.max_lots - len(state.plain)
         pool = heapq.nlargest(settings.packing_pool, self.pool, key=self.worth)  # largest first
-        relaxed, z = _packing(self.scenario, self.candidates, sorted(pool), most, pulp.LpContinuous)
-        if run(relaxed, solver, work.seconds_left(), stop=work.stop).status != "optimal":
+        relaxed, z = _packing(self.scenario, self.candidates, sorted(pool), most, integer=False)
+        lp = run(relaxed, solver, work.seconds_left(), stop=work.stop)
+        if lp.status != "optimal" or lp.values is None:
             return None
-        near = sorted(z, key=lambda c: (-(z[c].value() or 0.0), abs(z[c].dj or 0.0), c))
+        level, reduced = lp.values, lp.reduced or [0.0] * relaxed.count
+        near = sorted(z, key=lambda c: (-level[z[c]], abs(reduced[z[c]]), c))
         keep = sorted({*state.chosen, *near[: settings.packing_columns]})
         problem, z = _packing(self.scenario, self.candidates, keep, most)
         start = {var: float(c in state.chosen) for c, var in z.items()}
         nodes = settings.packing_nodes
-        found = run(
-            problem, solver, work.seconds_left(), start, node_limit=nodes, stop=work.stop
-        ).status
-        if found not in ("optimal", "feasible"):
+        found = run(problem, solver, work.seconds_left(), start, node_limit=nodes, stop=work.stop)
+        if found.status not in ("optimal", "feasible") or found.values is None:
             return None
-        chosen = [c for c, var in z.items() if (var.value() or 0.0) > 0.5]
+        values = found.values
+        chosen = [c for c, var in z.items() if values[var] > 0.5]
         rest = self.everything.difference(*(self.candidates[c].blocks for c in chosen))
         plain = self.plain_lots(rest)
         if plain is None:
@@ -253,30 +254,30 @@ def _packing(
     candidates: Sequence[Candidate],
     pool: Sequence[int],
     most: int,
-    cat: str = pulp.LpBinary,
-) -> tuple[pulp.LpProblem, dict[int, pulp.LpVariable]]:
+    integer: bool = True,
+) -> tuple[ModelBuilder, dict[int, Var]]:
     """Disjoint candidate lots, at most ``most`` of them, with the largest reach and open value
     less lot costs: the division's objective when the rest needs as many plain lots as now. A
-    set-packing MIP far smaller than the whole model (``cat`` continuous: its relaxation)."""
-    problem = pulp.LpProblem("packing", pulp.LpMaximize)
-    z = {c: problem.add_variable(f"z_{c}", 0, 1, cat) for c in pool}
-    holding: dict[int, list[tuple[pulp.LpVariable, float]]] = {}
-    reaching: dict[str, list[tuple[pulp.LpVariable, float]]] = {}
+    set-packing MIP far smaller than the whole model (not ``integer``: its relaxation)."""
+    m = ModelBuilder("packing")
+    z = {c: m.var("z", integer) for c in pool}
+    holding: dict[int, list[tuple[Var, float]]] = {}
+    reaching: dict[str, list[tuple[Var, float]]] = {}
     for c in pool:
         for b in candidates[c].blocks:
             holding.setdefault(b, []).append((z[c], 1.0))
         for t in candidates[c].holders:
             reaching.setdefault(t, []).append((z[c], 1.0))
     gains = [(z[c], scenario.open_rate * candidates[c].value - scenario.lot_cost) for c in pool]
-    for k, t in enumerate(sorted(reaching)):
-        r = problem.add_variable(f"r_{k}", 0, 1, pulp.LpContinuous)
+    for t in sorted(reaching):
+        r = m.var("r", integer=False)
         gains.append((r, scenario.reach_value))
-        problem += r <= pulp.LpAffineExpression(reaching[t])
-    problem.setObjective(pulp.LpAffineExpression(gains))
+        m.row([(r, 1.0), *((var, -coef) for var, coef in reaching[t])], LE, 0)
+    m.objective(gains)
     for b in sorted(holding):
-        problem += pulp.LpAffineExpression(holding[b]) <= 1
-    problem += pulp.LpAffineExpression([(var, 1.0) for var in z.values()]) <= most
-    return problem, z
+        m.row(holding[b], LE, 1)
+    m.row([(var, 1.0) for var in z.values()], LE, most)
+    return m, z
 
 
 class _PlainLots:
