@@ -104,3 +104,26 @@ def test_the_packing_step_improves_realistic_starts(seed, tmp_path):
         assert evaluation.feasible, evaluation.breaches
         values.append(evaluation.metrics["objective"])
     assert values[1] > values[0]
+
+
+@pytest.mark.parametrize("seed", SEEDS[::4])
+def test_quick_chunks_cut_as_the_exact_walk_does(seed, tmp_path):
+    """The incremental judgement of a growing plain lot agrees with LotJudge step by step: the
+    same cut of every piece (random pieces of the seeded cases and the whole example)."""
+    import random
+
+    from lotting.mip.warmstart import _exact_chunks, _quick_chunks
+
+    case, scenario = make(seed, tmp_path)
+    cases = [(case, scenario.replace(robust=False, max_reserved=0, max_awards=None))]
+    if seed == 0:
+        cases.append((load_case("data/example/contract.csv"), Scenario()))
+    rng = random.Random(seed)
+    for case, scenario in cases:
+        judge = LotJudge(case, scenario, build_options(case, scenario))
+        blocks = make_blocks(case)
+        for _ in range(10):
+            piece = sorted(rng.sample(range(len(blocks)), rng.randint(1, len(blocks))))
+            exact = _exact_chunks(judge, blocks, piece)
+            if exact is not None:
+                assert _quick_chunks(judge, blocks, piece) == exact
