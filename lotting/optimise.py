@@ -155,8 +155,6 @@ def solve(
     # the column-generation bound (lotting/mip/colgen.py): proven for every division
     unlisted = credited if credited is not None else [o for o, p in enumerate(options) if p.targets]
     strong = master_bound(scenario, options, blocks, listed, unlisted, exact_lots, settings, stop)
-    if strong is not None:
-        tell("bound", f"bound {strong.bound:,.0f} (column generation)", bound=strong.bound)
     start = None
     if exact_lots is None:
         cap = settings.start_share * time_limit if time_limit else math.inf
@@ -178,6 +176,8 @@ def solve(
             tell("start", f"start found: objective {value:,.0f}", objective=value)
         elif start is None:
             tell("start", "no start found; the solver searches from scratch")
+    if strong is not None:  # told after the start, as the solver's bounds are
+        tell("bound", f"bound {strong.bound:,.0f} (column generation)", bound=strong.bound)
     aggregate = len(blocks) > settings.aggregate_from
     block_of = {u: b for b, block in enumerate(blocks) for u in block.units}
     plans: list[Plan] = []
