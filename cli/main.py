@@ -21,19 +21,26 @@ from typing import Any
 import click
 import pandas as pd
 
-from lotting import Case, Plan, Scenario, evaluate, frontier, load_case, solve
-from lotting.cli.sweep import execution_options, run_sweep, scenario_rows
-from lotting.errors import (
+from lotting import (
+    Case,
     InfeasibleError,
     InputError,
     LottingError,
     NoSolutionError,
+    Plan,
+    Scenario,
     ScenarioError,
     StoppedError,
+    evaluate,
+    frontier,
+    load_case,
+    solve,
 )
+from lotting.cli.sweep import execution_options, run_sweep, scenario_rows
 from lotting.files import Writer, check_folder, write_csv
 from lotting.inputs.division import read_division
 from lotting.ocds import RESERVE_CODES, to_json
+from lotting.optimise import RunOptions
 from lotting.plan import compare
 from lotting.present.market_check import market_report
 from lotting.present.report import build_report, find_browser, print_pdf, report_frontier
@@ -44,7 +51,7 @@ from lotting.present.writers import (
     write_frontier,
     write_partners,
 )
-from lotting.progress import Event
+from lotting.progress import Event, Progress
 from lotting.scenario import option_name
 from lotting.stop import Stop
 from lotting.text import money
@@ -68,6 +75,10 @@ def _fail(message: str, code: int) -> None:
         textwrap.fill(message, width=100, break_long_words=False, break_on_hyphens=False), err=True
     )
     sys.exit(code)
+
+
+#: A click command function, as the option decorators take and return it.
+Command = Callable[..., Any]
 
 
 def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -409,12 +420,32 @@ def stop_for(time_limit: float | None = None) -> Stop:
     return click.get_current_context().with_resource(stoppable(time_limit or None))
 
 
-def prepare(contract: Path, kwargs: dict[str, Any]) -> tuple[Case, Scenario]:
-    """Scenario from the options (checked first: cheap), then the case from the files."""
+def solve_options(
+    time_limit: float | None,
+    solver: str,
+    work_limit: int | None,
+    stop: Stop,
+    progress: Progress | None = None,
+    log: bool = False,
+) -> RunOptions:
+    """What every command's solves share, from its common options (a time limit of 0 is none)."""
+    return RunOptions(
+        time_limit=time_limit or None,
+        solver=solver,
+        work_limit=work_limit,
+        progress=progress,
+        log=log,
+        stop=stop,
+    )
+
+
+def prepare(contract: Path, kwargs: dict[str, Any], quiet: bool = False) -> tuple[Case, Scenario]:
+    """Scenario from the options (checked first: cheap), then the case from the files (its
+    warnings on stderr unless ``quiet``)."""
     scenario = make_scenario(kwargs)
     names = ("suppliers", "partners", "adjacency", "boundaries")
     files = tuple(kwargs.pop(name) for name in names)
-    return load(contract, *files, quiet=bool(kwargs.get("quiet"))), scenario
+    return load(contract, *files, quiet=quiet or bool(kwargs.get("quiet"))), scenario
 
 
 @main.command()
@@ -454,23 +485,12 @@ def split(
     stop = stop_for(time_limit)
     out = checked_out(contract, out, kwargs, ("assignment.csv", "lots.csv", "plan.json"))
     ocds_kwargs = {k: kwargs.pop(k) for k in OCDS_KEYS if k in kwargs}
-    kwargs["quiet"] = quiet
-    case, scenario = prepare(contract, kwargs)
-    kwargs.pop("quiet")
+    case, scenario = prepare(contract, kwargs, quiet)
     feedback = Feedback(quiet, verbose)
     limit = f"time limit {time_limit:g} s" if time_limit else "no time limit"
     feedback.say(f"Solving ({limit}; -q for quiet, -v for the solver's log)")
-    plans = solve(
-        case,
-        scenario,
-        time_limit=time_limit or None,
-        solver=solver,
-        work_limit=work_limit,
-        progress=feedback,
-        log=verbose,
-        alternatives=alternatives,
-        stop=stop,
-    )
+    options = solve_options(time_limit, solver, work_limit, stop, feedback, verbose)
+    plans = solve(case, scenario, alternatives=alternatives, **options)
     plan = plans[0]
     inputs = tuple(case.files.values())
     extra = ocds_file(plan, ocds_kwargs)
@@ -518,9 +538,7 @@ def frontier_command(
     stop = stop_for() if workers == 1 and scheduler is None else Stop()
     names = ("frontier.csv", "frontier.json", "frontier.png")
     out = checked_out(contract, out, kwargs, names)
-    kwargs["quiet"] = quiet
-    case, scenario = prepare(contract, kwargs)
-    kwargs.pop("quiet")
+    case, scenario = prepare(contract, kwargs, quiet)
     feedback = Feedback(quiet, verbose)
     limit = f"time limit {time_limit:g} s each" if time_limit else "no time limit"
     feedback.say(f"Solving for 1 to {scenario.max_lots} lots ({limit})")
@@ -537,18 +555,8 @@ def frontier_command(
             elif verbose:
                 feedback(event)
 
-        table = frontier(
-            case,
-            scenario,
-            time_limit=time_limit or None,
-            solver=solver,
-            progress=progress,
-            work_limit=work_limit,
-            log=verbose,
-            client=scheduler,
-            workers=workers,
-            stop=stop,
-        )
+        options = solve_options(time_limit, solver, work_limit, stop, progress, verbose)
+        table = frontier(case, scenario, client=scheduler, workers=workers, **options)
     folder = write_frontier(table, out, tuple(case.files.values()), scenario, case)
     click.echo(format_frontier(table, scenario.currency))
     click.echo(f"Wrote {folder}/: frontier.csv, frontier.json, frontier.png")
@@ -588,9 +596,7 @@ def sweep_command(
     whose columns are scenario options; an empty cell takes the command line's value) or of
     --grid. Writes sweep.csv, sweep.png and scenarios/<name>/."""
     out = checked_out(contract, out, kwargs, ("sweep.csv", "sweep.png", "scenarios"))
-    kwargs["quiet"] = quiet
-    case, base = prepare(contract, kwargs)
-    kwargs.pop("quiet")
+    case, base = prepare(contract, kwargs, quiet)
     table = scenario_rows(scenarios, grid, base)
     inputs = (*case.files.values(), *([scenarios] if scenarios else []))
     run_sweep(
@@ -608,15 +614,18 @@ def sweep_command(
     )
 
 
+def lots_option(help: str, required: bool = False) -> Callable[[Command], Command]:
+    """``--lots FILE``: a division to score (evaluate's, and report's current lots)."""
+    path = click.Path(dir_okay=False, path_type=Path)
+    return click.option("--lots", "lots_file", type=path, required=required, help=help)
+
+
 @main.command("evaluate")
 @common_options
-@click.option(
-    "--lots",
-    "lots_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="the division to score: a CSV with columns unit, lot (e.g. split's assignment.csv), "
+@lots_option(
+    "the division to score: a CSV with columns unit, lot (e.g. split's assignment.csv), "
     "or an OCDS release package (e.g. split's ocds.json)",
+    required=True,
 )
 @click.option("--no-optimise", is_flag=True, help="score the division only; skip the optimum")
 @handle_errors
@@ -636,25 +645,15 @@ def evaluate_command(
     stop = stop_for(time_limit)
     names = ("evaluation.csv", "evaluation.json")
     out = checked_out(contract, out, {**kwargs, "lots": lots_file}, names)
-    kwargs["quiet"] = quiet
-    case, scenario = prepare(contract, kwargs)
-    kwargs.pop("quiet")
+    case, scenario = prepare(contract, kwargs, quiet)
     feedback = Feedback(quiet, verbose)
     given = score_division(case, scenario, lots_file)
     optimum = None
     if not no_optimise:
         try:
             feedback.say("Solving for the optimum to compare with")
-            optimum = solve(
-                case,
-                scenario,
-                time_limit=time_limit or None,
-                solver=solver,
-                work_limit=work_limit,
-                progress=feedback,
-                log=verbose,
-                stop=stop,
-            )
+            options = solve_options(time_limit, solver, work_limit, stop, feedback, verbose)
+            optimum = solve(case, scenario, **options)
         except (InfeasibleError, NoSolutionError, StoppedError) as err:
             click.echo(f"No optimum to compare with: {err}", err=True)
     inputs = (*case.files.values(), lots_file)
@@ -704,12 +703,8 @@ def score_division(case: Case, scenario: Scenario, lots_file: Path) -> Plan:
 @main.command("report")
 @common_options
 @ocds_options
-@click.option(
-    "--lots",
-    "lots_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="the current division to score beside the recommendation (CSV unit, lot, or ocds.json)",
+@lots_option(
+    "the current division to score beside the recommendation (CSV unit, lot, or ocds.json)"
 )
 @click.option("--pdf", is_flag=True, help="also print report.pdf with a headless Chromium")
 @click.option(
@@ -743,9 +738,7 @@ def report_command(
     names = ("report.html", "frontier.csv", "assignment.csv", "lots.csv", "plan.json")
     out = checked_out(contract, out, kwargs, names)
     ocds_kwargs = {k: kwargs.pop(k) for k in OCDS_KEYS if k in kwargs}
-    kwargs["quiet"] = quiet
-    case, scenario = prepare(contract, kwargs)
-    kwargs.pop("quiet")
+    case, scenario = prepare(contract, kwargs, quiet)
     printer: str | None = None
     no_browser: InputError | None = None
     if pdf:  # found before any work; without one the HTML is still written, then exit 2
@@ -754,29 +747,12 @@ def report_command(
         except InputError as err:
             no_browser = err
     feedback = Feedback(quiet, verbose)
-    limit = time_limit or None
     current = score_division(case, scenario, lots_file) if lots_file is not None else None
     feedback.say("Solving, then the frontier points the statement needs")
-    plan = solve(
-        case,
-        scenario,
-        time_limit=limit,
-        solver=solver,
-        work_limit=work_limit,
-        progress=feedback,
-        log=verbose,
-        stop=stop,
-    )
+    options = solve_options(time_limit, solver, work_limit, stop, feedback, verbose)
+    plan = solve(case, scenario, **options)
     click.echo(format_summary(plan))
-    table = report_frontier(
-        case,
-        plan,
-        full=full_frontier,
-        time_limit=limit,
-        solver=solver,
-        work_limit=work_limit,
-        stop=stop,
-    )
+    table = report_frontier(case, plan, full=full_frontier, **options)
     currency = ocds_kwargs.get("currency") or scenario.currency
     report = build_report(plan, case, table, current, currency)
     html = report.html()

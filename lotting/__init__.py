@@ -7,7 +7,14 @@
 ('optimal', 310550.0, 8)
 """
 
-from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
+from lotting.errors import (
+    InfeasibleError,
+    InputError,
+    LottingError,
+    NoSolutionError,
+    ScenarioError,
+    StoppedError,
+)
 from lotting.frontier import frontier
 from lotting.inputs.boundaries import Boundaries, read_topojson
 from lotting.inputs.case import Case, load_case
@@ -40,6 +47,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Settings",
+    "StoppedError",
     "build_options",
     "compare",
     "evaluate",

@@ -6,15 +6,16 @@ import math
 import time
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Unpack
 
 import pandas as pd
 
 from lotting.errors import InfeasibleError, LottingError, NoSolutionError, StoppedError
 from lotting.inputs.case import Case
-from lotting.optimise import evaluate, solve
+from lotting.optimise import TIME_LIMIT, RunOptions, evaluate, solve
 from lotting.parallel import Target
 from lotting.plan import Plan
-from lotting.progress import Event, Progress
+from lotting.progress import Event
 from lotting.scenario import Scenario
 from lotting.stop import Stop
 
@@ -35,24 +36,21 @@ COLUMNS = [
 def frontier(
     case: Case,
     scenario: Scenario | None = None,
-    time_limit: float | None = 60,
-    solver: str = "highs",
-    progress: Progress | None = None,
-    work_limit: int | None = None,
-    log: bool = False,
+    *,
     client: Target = None,
     workers: int | None = 1,
-    stop: Stop | None = None,
     ks: Iterable[int] | None = None,
     chosen: Plan | None = None,
+    **options: Unpack[RunOptions],
 ) -> pd.DataFrame:
     """For k = 1 .. max_lots, the division with exactly k lots that maximises access.
 
     Access is ``reach_value × reach + open_rate × open_value``; the overhead is ``lot_cost × k``.
     Rows say ``infeasible`` where no division has k lots; ``pareto`` marks points that no other
     point beats on overhead, reach and open value; ``chosen`` marks the plan :func:`solve` returns
-    for the same scenario (its own division, so the two always agree). ``time_limit`` and
-    ``work_limit`` (nodes) are per solve. A ``stop`` request (Ctrl-C) ends it early: the k being
+    for the same scenario (its own division, so the two always agree). ``options`` are
+    :func:`solve`'s (:class:`lotting.optimise.RunOptions`); ``time_limit`` and ``work_limit``
+    (nodes) are per solve. A ``stop`` request (Ctrl-C) ends it early: the k being
     solved keeps its best plan so far, and the k not reached are rows with status
     "interrupted"; before split's own plan exists it raises StoppedError. ``progress``
     receives every solve's events and, after each k, a ``lots`` event (``count`` k of ``of``
@@ -71,22 +69,12 @@ def frontier(
     """
     scenario = scenario or Scenario()
     if client is not None or workers != 1:
-        return _frontier_parallel(
-            case, scenario, time_limit, solver, progress, work_limit, client, workers
-        )
+        return _frontier_parallel(case, scenario, options, client, workers)
     start = time.perf_counter()
-    stop = stop or Stop()
+    stop = options["stop"] = options.get("stop") or Stop()
+    progress = options.get("progress")
     if chosen is None:
-        chosen = solve(
-            case,
-            scenario,
-            time_limit=time_limit,
-            solver=solver,
-            work_limit=work_limit,
-            progress=progress,
-            log=log,
-            stop=stop,
-        )
+        chosen = solve(case, scenario, **options)
     best = chosen.objective
     wanted = range(1, scenario.max_lots + 1) if ks is None else ks
     counts = sorted({k for k in wanted if 1 <= k <= scenario.max_lots} | {chosen.metrics["n_lots"]})
@@ -110,17 +98,7 @@ def frontier(
                 status = "optimal"
         else:
             try:
-                plan = solve(
-                    case,
-                    scenario,
-                    time_limit=time_limit,
-                    solver=solver,
-                    exact_lots=k,
-                    work_limit=work_limit,
-                    progress=progress,
-                    log=log,
-                    stop=stop,
-                )
+                plan = solve(case, scenario, exact_lots=k, **options)
                 status = plan.status
             except InfeasibleError:
                 status = "infeasible"
@@ -147,10 +125,7 @@ def frontier(
 def _frontier_parallel(
     case: Case,
     scenario: Scenario,
-    time_limit: float | None,
-    solver: str,
-    progress: Progress | None,
-    work_limit: int | None,
+    options: RunOptions,
     client: Target,
     workers: int | None,
 ) -> pd.DataFrame:
@@ -160,7 +135,10 @@ def _frontier_parallel(
 
     start = time.perf_counter()
     ks = range(1, scenario.max_lots + 1)
+    time_limit = options.get("time_limit", TIME_LIMIT)
+    solver, work_limit = options.get("solver", "highs"), options.get("work_limit")
     jobs = [Job(scenario, time_limit, solver, work_limit, exact_lots=k) for k in (None, *ks)]
+    progress = options.get("progress")
 
     def counted(done: int, running: int, total: int) -> None:
         if progress is not None and done > 1:  # one event per k: max_lots of them in all
@@ -168,7 +146,7 @@ def _frontier_parallel(
             text = f"{done - 1}/{scenario.max_lots} lots solved, {seconds:.0f} s, {running} running"
             progress(Event("lots", text, count=done - 1, of=scenario.max_lots, seconds=seconds))
 
-    outcomes = run_jobs(case, jobs, client, workers, counted)
+    outcomes = run_jobs(case, jobs, client=client, workers=workers, progress=counted)
     first = outcomes[0]
     if first.plan is None:
         if first.status == "infeasible":

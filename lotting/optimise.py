@@ -6,14 +6,13 @@ import math
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, overload
+from typing import Any, TypedDict, Unpack, overload
 
 import pandas as pd
 
 from lotting.errors import (
     InfeasibleError,
     InputError,
-    LottingError,
     NoSolutionError,
     ScenarioError,
     StoppedError,
@@ -41,21 +40,37 @@ from lotting.settings import Settings
 from lotting.stop import Stop
 from lotting.text import cut_list
 
+#: Seconds a solve may take unless told otherwise (the whole call, preparation included).
+TIME_LIMIT = 60
+
+
+class RunOptions(TypedDict, total=False):
+    """How a solve runs, never what it finds: the keyword arguments :func:`solve`,
+    :func:`lotting.frontier.frontier` and the CLI commands pass on (see :func:`solve`)."""
+
+    time_limit: float | None
+    solver: str
+    work_limit: int | None
+    settings: Settings | None
+    progress: Progress | None
+    log: bool
+    stop: Stop | None
+
+
+class SolveOptions(RunOptions, total=False):
+    """:class:`RunOptions` and the two that change which model :func:`solve` builds."""
+
+    enumerate_lots: bool
+    exact_lots: int | None
+
 
 @overload
 def solve(
     case: Case,
     scenario: Scenario | None = None,
-    time_limit: float | None = 60,
-    solver: str = "highs",
-    enumerate_lots: bool = True,
-    exact_lots: int | None = None,
-    work_limit: int | None = None,
-    settings: Settings | None = None,
-    progress: Progress | None = None,
-    log: bool = False,
+    *,
     alternatives: None = None,
-    stop: Stop | None = None,
+    **options: Unpack[SolveOptions],
 ) -> Plan: ...
 
 
@@ -63,23 +78,17 @@ def solve(
 def solve(
     case: Case,
     scenario: Scenario | None = None,
-    time_limit: float | None = 60,
-    solver: str = "highs",
-    enumerate_lots: bool = True,
-    exact_lots: int | None = None,
-    work_limit: int | None = None,
-    settings: Settings | None = None,
-    progress: Progress | None = None,
-    log: bool = False,
-    alternatives: int = 1,
-    stop: Stop | None = None,
+    *,
+    alternatives: int,
+    **options: Unpack[SolveOptions],
 ) -> list[Plan]: ...
 
 
 def solve(
     case: Case,
     scenario: Scenario | None = None,
-    time_limit: float | None = 60,
+    *,
+    time_limit: float | None = TIME_LIMIT,
     solver: str = "highs",
     enumerate_lots: bool = True,
     exact_lots: int | None = None,
@@ -234,10 +243,9 @@ def solve(
         if model is not None and division is not None:
             evaluation = evaluate_lots(case, scenario, division, options, reserved=model.reserved())
             if evaluation.breaches:
-                raise LottingError(
-                    "internal error: the solver's division breaks the scenario's rules "
-                    f"({'; '.join(evaluation.breaches)}); please report this with the input "
-                    "files."
+                raise RuntimeError(  # a bug, not a user's error: the CLI asks for a report
+                    "the solver's division breaks the scenario's rules "
+                    f"({'; '.join(evaluation.breaches)})"
                 )
         if rank == 0 and start is not None and result.status != "optimal":
             # Stopped early: the solver may not have kept the start; never return less than it.

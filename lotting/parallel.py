@@ -12,7 +12,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -49,6 +49,14 @@ def cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+class Where(TypedDict, total=False):
+    """Where :func:`run_tasks` runs and whom it tells: its keyword arguments, passed on."""
+
+    client: Target
+    workers: int | None
+    progress: TaskProgress | None
 
 
 def run_tasks(

@@ -10,14 +10,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import pandas as pd
 
 from lotting.errors import InfeasibleError, InputError, LottingError, NoSolutionError, ScenarioError
 from lotting.inputs.case import Case
-from lotting.optimise import solve
-from lotting.parallel import Failure, Target, TaskProgress, run_tasks
+from lotting.optimise import TIME_LIMIT, solve
+from lotting.parallel import Failure, Target, TaskProgress, Where, run_tasks
 from lotting.plan import METRICS, Plan
 from lotting.scenario import Scenario, option_name
 
@@ -252,16 +252,11 @@ def solve_job(case: Case, job: Job) -> Outcome:
     return Outcome(plan.status, replace(plan, boundaries=None), "", time.perf_counter() - began)
 
 
-def run_jobs(
-    case: Case,
-    jobs: Sequence[Job],
-    client: Target = None,
-    workers: int | None = None,
-    progress: TaskProgress | None = None,
-) -> list[Outcome]:
-    """Every job's outcome in order, on the execution :func:`lotting.parallel.run_tasks` picks;
-    a task that failed outside the solve (a worker died twice) is a "failed" outcome."""
-    results = run_tasks(solve_job, case, list(jobs), client, workers, progress)
+def run_jobs(case: Case, jobs: Sequence[Job], **where: Unpack[Where]) -> list[Outcome]:
+    """Every job's outcome in order, on the execution :func:`lotting.parallel.run_tasks` picks
+    (``where``: its client, workers and progress); a task that failed outside the solve (a
+    worker died twice) is a "failed" outcome."""
+    results = run_tasks(solve_job, case, list(jobs), **where)
     outcomes = []
     for result in results:
         if isinstance(result, Failure):
@@ -272,39 +267,43 @@ def run_jobs(
     return outcomes
 
 
+class SweepOptions(TypedDict, total=False):
+    """Where and how :func:`sweep` solves (the keyword arguments of :func:`sweep_plans`)."""
+
+    client: Target
+    workers: int | None
+    time_limit: float | None
+    solver: str
+    work_limit: int | None
+    base: Scenario | None
+    progress: TaskProgress | None
+
+
 def sweep(
-    case: Case,
-    scenarios: pd.DataFrame | Sequence[Scenario],
-    client: Target = None,
-    workers: int | None = None,
-    time_limit: float | None = 60,
-    solver: str = "highs",
-    work_limit: int | None = None,
-    base: Scenario | None = None,
-    progress: TaskProgress | None = None,
+    case: Case, scenarios: pd.DataFrame | Sequence[Scenario], **options: Unpack[SweepOptions]
 ) -> pd.DataFrame:
     """Solve every scenario and return the sweep table (one row each, in input order).
 
     ``scenarios`` is a scenario table (see :func:`scenario_table`; empty cells take ``base``'s
-    values) or a list of Scenario. Runs on ``client`` (a dask Client or scheduler address), else
-    on a local cluster of ``workers`` processes (default: the cores; 1 runs here, in turn).
+    values) or a list of Scenario. ``options`` (:class:`SweepOptions`): runs on ``client`` (a
+    dask Client or scheduler address), else on a local cluster of ``workers`` processes
+    (default: the cores; 1 runs here, in turn).
     Columns: name, every parameter, status, objective, gap, every metric, seconds, reason; an
     infeasible or failed scenario is a row with its status and reason and empty figures.
 
     >>> sweep(case, [Scenario(max_lots=4), Scenario(max_lots=8)], workers=1)["objective"].tolist()
     [197850.0, 390550.0]
     """
-    return sweep_plans(
-        case, scenarios, client, workers, time_limit, solver, work_limit, base, progress
-    )[0]
+    return sweep_plans(case, scenarios, **options)[0]
 
 
 def sweep_plans(
     case: Case,
     scenarios: pd.DataFrame | Sequence[Scenario],
+    *,
     client: Target = None,
     workers: int | None = None,
-    time_limit: float | None = 60,
+    time_limit: float | None = TIME_LIMIT,
     solver: str = "highs",
     work_limit: int | None = None,
     base: Scenario | None = None,
@@ -315,7 +314,7 @@ def sweep_plans(
     resolved = scenario_table(table.drop(columns="name"), base)  # the same checks, as Scenario
     chosen = [_scenario(row) for row in resolved.to_dict("records")]
     jobs = [Job(s, time_limit, solver, work_limit) for s in chosen]
-    outcomes = run_jobs(case, jobs, client, workers, progress)
+    outcomes = run_jobs(case, jobs, client=client, workers=workers, progress=progress)
     rows = []
     plans: dict[str, Plan] = {}
     for params, outcome in zip(table.to_dict("records"), outcomes, strict=True):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -40,6 +42,15 @@ TINY_ADJACENCY = """\
 area_a,area_b
 North,South
 """
+
+
+def load_script(path: Path, name: str) -> ModuleType:
+    """A script that is not a package module (docs/build.py, notebooks/execute.py), imported."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def write_text(path: Path, text: str | bytes) -> Path:

@@ -515,20 +515,19 @@ def test_other_separators_are_named(tiny_case_dir, write, sep, word):
     assert f"separated by {word}, not commas" in err.message
 
 
-def test_misspelt_area_in_the_contract_is_blamed_on_the_contract(tiny_case_dir, write):
+@pytest.mark.parametrize(
+    ("old", "new", "row", "hint"),
+    [
+        (",South,", ",Sooth,", 3, ""),  # every South unit misspelt: blamed on the contract
+        ("U4,peer,South", "U4,peer,Sooth", 5, "add it to"),  # one, beside its right spelling
+    ],
+)
+def test_misspelt_area_in_the_contract_is_hinted(tiny_case_dir, write, old, new, row, hint):
     text = (tiny_case_dir / "contract.csv").read_text(encoding="utf-8")
-    write(tiny_case_dir / "contract.csv", text.replace(",South,", ",Sooth,"))
+    write(tiny_case_dir / "contract.csv", text.replace(old, new))
     err = load_error(tiny_case_dir)
-    assert_where(err, "contract.csv", 3, "area")
-    assert "Did you mean 'South'?" in err.message
-
-
-def test_misspelt_area_beside_its_right_spelling_is_hinted(tiny_case_dir, write):
-    text = (tiny_case_dir / "contract.csv").read_text(encoding="utf-8")
-    write(tiny_case_dir / "contract.csv", text.replace("U4,peer,South", "U4,peer,Sooth"))
-    err = load_error(tiny_case_dir)
-    assert_where(err, "contract.csv", 5, "area")
-    assert "Did you mean 'South'?" in err.message and "add it to" in err.message
+    assert_where(err, "contract.csv", row, "area")
+    assert "Did you mean 'South'?" in err.message and hint in err.message
 
 
 def test_unknown_supplier_in_partners_suggests_the_close_one(tiny_case_dir, write):

@@ -9,7 +9,6 @@ division is scored again and must be feasible with the frontier's chosen figures
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -18,6 +17,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
+from conftest import load_script
 from lotting import Scenario, evaluate, load_case, read_assignment
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -25,11 +25,7 @@ ROOT = DOCS.parent
 
 
 def build_module():
-    spec = importlib.util.spec_from_file_location("docs_build", DOCS / "build.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(DOCS / "build.py", "docs_build")
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ images must be where they were.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -17,16 +16,14 @@ import nbformat
 import pytest
 from nbclient.exceptions import CellExecutionError
 
+from conftest import load_script
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 
 
 def _runner():
-    spec = importlib.util.spec_from_file_location("notebooks_execute", NOTEBOOKS / "execute.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(NOTEBOOKS / "execute.py", "notebooks_execute")
 
 
 runner = _runner()

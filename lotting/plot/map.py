@@ -10,6 +10,7 @@ automatically, then draw one service line, or every line side by side::
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 
@@ -195,28 +196,13 @@ def map_figure(
         main = figure.add_axes(
             (left, (fig_h - top - height) / fig_h, width / fig_w, height / fig_h)
         )
-        plot_map(
-            evaluation,
-            boundaries,
-            service=service,
-            ax=main,
-            legend=False,
-            currency=currency,
-            outline=box,
-            attribution=None,
+        draw = functools.partial(
+            plot_map, evaluation, boundaries, service=service, legend=False, currency=currency
         )
+        draw(ax=main, outline=box, attribution=None)
         if box is not None:
             zoom = figure.add_axes((left, bottom / fig_h, width / fig_w, zoom_height / fig_h))
-            plot_map(
-                evaluation,
-                boundaries,
-                service=service,
-                ax=zoom,
-                legend=False,
-                currency=currency,
-                window=box,
-                attribution=None,
-            )
+            draw(ax=zoom, window=box, attribution=None)
         shown = evaluation.assignment[evaluation.assignment["service"] == service]
         for handle in _key_handles(_lots_by_area(shown), boundaries, "no unit of this service"):
             if (label := str(handle.get_label())) not in seen:

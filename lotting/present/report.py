@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import jinja2
 import pandas as pd
@@ -28,6 +28,7 @@ from lotting.errors import InputError, LottingError
 from lotting.files import write_folder
 from lotting.frontier import frontier as frontier_table
 from lotting.inputs.case import Case
+from lotting.optimise import RunOptions
 from lotting.plan import Plan, compare
 from lotting.plot.frontier import plot_frontier
 from lotting.plot.lots import plot_lots
@@ -35,7 +36,6 @@ from lotting.plot.map import map_figure
 from lotting.plot.style import save_figure
 from lotting.present.market_check import market_report
 from lotting.present.statement import Statement, divide_or_explain, money_format
-from lotting.stop import Stop
 
 #: Browsers tried, in order, when none is named.
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -68,29 +68,15 @@ class Report:
 
 
 def report_frontier(
-    case: Case,
-    plan: Plan,
-    full: bool = False,
-    time_limit: float | None = 60,
-    solver: str = "highs",
-    work_limit: int | None = None,
-    stop: Stop | None = None,
+    case: Case, plan: Plan, full: bool = False, **options: Unpack[RunOptions]
 ) -> pd.DataFrame:
     """The frontier the report needs, reusing ``plan``: by default only the points the statement
     uses (one lot, and one lot fewer than the plan, or two lots when the plan has one); ``full``
-    for every number of lots. A ``stop`` request leaves the points not reached "interrupted"."""
+    for every number of lots; ``options`` as :func:`lotting.solve` takes them. A ``stop``
+    request leaves the points not reached "interrupted"."""
     n = int(plan.metrics["n_lots"])
     ks = None if full else ({1, n - 1} if n > 1 else {2})
-    return frontier_table(
-        case,
-        plan.scenario,
-        time_limit=time_limit,
-        solver=solver,
-        work_limit=work_limit,
-        ks=ks,
-        chosen=plan,
-        stop=stop,
-    )
+    return frontier_table(case, plan.scenario, ks=ks, chosen=plan, **options)
 
 
 def build_report(

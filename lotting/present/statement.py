@@ -226,41 +226,38 @@ def _cost_of_division(plan: Plan, one: dict[str, Any], money: Any, breaks: list[
         why = _join(tuple(breaks)) if breaks else "a lot that breaks the rules set"
         return f"{extra} A single lot is not an option here: one lot would have {why}."
     return (
-        f"{extra} A single lot would let {int(one['reach'])} of them bid and open "
-        f"{money(one['open_value'])} a year to them; it scores {money(one['objective'])} on the "
-        f"assessment against {money(plan.objective)} for this division, "
-        f"{money(plan.objective - one['objective'])} a year less{_found(one)}."
+        f"{extra} A single lot {_access(one, money)} to them; it scores "
+        f"{money(one['objective'])} on the assessment against {money(plan.objective)} for this "
+        f"division, {money(plan.objective - one['objective'])} a year less{_found(one)}."
     )
 
 
 def _fewer_lots(plan: Plan, fewer: dict[str, Any], money: Any) -> str:
     """What one lot fewer would lose, from the frontier."""
     n = int(plan.metrics["n_lots"])
-    if _missing(fewer) and fewer["status"] != "infeasible":
-        return f"No division into {n - 1} lots was found in the time allowed."
     if _missing(fewer):
-        return f"No division into {n - 1} lots meets the rules, so fewer lots are not an option."
+        return _none_with(n - 1, fewer, ", so fewer lots are not an option.")
     loss = plan.objective - fewer["objective"]
     proven = fewer["status"] == "optimal"
     return (
-        f"With {n - 1} lots the best division{'' if proven else ' found'} would let "
-        f"{int(fewer['reach'])} of them bid and open {money(fewer['open_value'])} a year, scoring "
-        f"{money(fewer['objective'])}: {'' if proven else 'up to '}{money(loss)} a year less "
-        f"than this division{_found(fewer)}."
+        f"With {n - 1} lots the best division{'' if proven else ' found'} "
+        f"{_access(fewer, money)}, scoring {money(fewer['objective'])}: "
+        f"{'' if proven else 'up to '}{money(loss)} a year less than this division{_found(fewer)}."
     )
+
+
+def _access(row: dict[str, Any], money: Any) -> str:
+    """What a frontier point opens: how many targets could bid, and the value open to them."""
+    return f"would let {int(row['reach'])} of them bid and open {money(row['open_value'])} a year"
 
 
 def _more_lots(plan: Plan, two: dict[str, Any], money: Any) -> str:
     """For one lot: what dividing into two would buy and cost."""
     s = plan.scenario
-    if _missing(two) and two["status"] != "infeasible":
-        return "No division into 2 lots was found in the time allowed."
     if _missing(two):
-        return (
-            "No division into 2 lots meets the rules (at least "
-            f"{s.min_bidders} eligible bid options per lot, and the other limits set), so the "
-            "contract cannot be divided without shutting out competition."
-        )
+        rules = f"at least {s.min_bidders} eligible bid options per lot, and the other limits set"
+        why = f" ({rules}), so the contract cannot be divided without shutting out competition."
+        return _none_with(2, two, why)
     gain = int(two["reach"]) - int(plan.metrics["reach"])
     loss = plan.objective - two["objective"]
     return (
@@ -271,6 +268,14 @@ def _more_lots(plan: Plan, two: dict[str, Any], money: Any) -> str:
         f"{money(two['objective'])} against {money(plan.objective)} for one lot: "
         f"{money(loss)} a year less{_found(two)}. Dividing would cost more than the access it buys."
     )
+
+
+def _none_with(k: int, row: dict[str, Any], consequence: str) -> str:
+    """Why the frontier has no division into k lots: none found in time, or none meets the rules
+    (then ``consequence`` follows)."""
+    if row["status"] != "infeasible":
+        return f"No division into {k} lots was found in the time allowed."
+    return f"No division into {k} lots meets the rules{consequence}"
 
 
 def _found(row: dict[str, Any]) -> str:
