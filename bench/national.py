@@ -71,8 +71,10 @@ def main() -> None:
     for case_id in args.cases.split(","):
         limit = args.time_limit or LIMITS.get(case_id, 120.0)
         command = [sys.executable, __file__, "--one", case_id, "--time-limit", str(limit)]
-        done = subprocess.run(command, capture_output=True, text=True, check=True)
-        rows.append(done.stdout.strip().splitlines()[-1])
+        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+        lines = done.stdout.strip().splitlines()
+        failed = json.dumps({"case": case_id, "time_limit": limit, "exit": done.returncode})
+        rows.append(lines[-1] if done.returncode == 0 and lines else failed)
         print(rows[-1], flush=True)
     args.out.write_text("\n".join(rows) + "\n", encoding="utf-8")
 

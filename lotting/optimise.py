@@ -195,7 +195,17 @@ def solve(
         left = (alternatives or 1) - rank
         model = None
         result = SolverRun("no_solution", None, 0.0, solver)
-        if not stop.due():  # the time limit may have passed already: the start is then the answer
+        # the time limit may have passed already, or too little of it be left to build and
+        # solve the model (600 units: 20 s to build): the start is then the answer
+        remaining = stop.left()
+        short = (
+            start is not None
+            and rank == 0
+            and time_limit
+            and remaining is not None
+            and remaining < settings.model_share * time_limit
+        )
+        if not stop.due() and not short:
             model = build_model(
                 scenario,
                 options,

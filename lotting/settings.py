@@ -47,6 +47,9 @@ class Settings:
     colgen_rounds: int = 300
     #: Most columns each family of lots adds to the restricted master per round.
     colgen_columns: int = 300
+    #: With a start in hand and less than this share of the time limit left, the model is not
+    #: built: the start is the answer (at 600 units building it alone outlasts the limit).
+    model_share: float = 0.25
     #: Outer cap on the start's wall time, as a share of the time limit.
     start_share: float = 0.5
 
