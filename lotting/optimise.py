@@ -20,6 +20,7 @@ from lotting.errors import (
 )
 from lotting.inputs.case import Case
 from lotting.mip.candidates import Candidate, listed_candidates
+from lotting.mip.colgen import master_bound
 from lotting.mip.diagnose import (
     infeasibility_reasons,
     lot_count_reasons,
@@ -27,7 +28,7 @@ from lotting.mip.diagnose import (
     solver_reason,
 )
 from lotting.mip.model import Abandoned, build_model
-from lotting.mip.solver import SolverRun, run
+from lotting.mip.solver import GAP_REL, SolverRun, run
 from lotting.mip.warmstart import greedy_start
 from lotting.plan import Plan
 from lotting.progress import Event, Progress, relative_gap
@@ -199,11 +200,17 @@ def solve(
         tell("candidates", f"{len(listed)} candidate lots found", count=len(listed))
     _raise_if_requested(stop, began)
     cheap = cheap_bound(scenario, options, blocks, exact_lots or 1)
+    # the column-generation bound (lotting/mip/colgen.py): proven for every division
+    unlisted = credited if credited is not None else [o for o, p in enumerate(options) if p.targets]
+    strong = master_bound(scenario, options, blocks, listed, unlisted, exact_lots, settings, stop)
     start = None
     if exact_lots is None:
         cap = settings.start_share * time_limit if time_limit else math.inf
         plain = [c for c, candidate in enumerate(listed) if not candidate.reserved]
-        found = greedy_start(judge, blocks, [listed[c] for c in plain], cap, solver, settings, stop)
+        weights = None if strong is None else [strong.weights[c] for c in plain]
+        found = greedy_start(
+            judge, blocks, [listed[c] for c in plain], cap, solver, settings, stop, weights
+        )
         _raise_if_requested(stop, began, found is None)
         if found is not None:  # the start reserves no lot: always within max_reserved
             start = ([plain[c] for c in found[0]], found[1])
@@ -217,6 +224,8 @@ def solve(
             tell("start", f"start found: objective {value:,.0f}", objective=value)
         elif start is None:
             tell("start", "no start found; the solver searches from scratch")
+    if strong is not None:  # told after the start, as the solver's bounds are
+        tell("bound", f"bound {strong.bound:,.0f} (column generation)", bound=strong.bound)
     aggregate = len(blocks) > settings.aggregate_from
     block_of = {u: b for b, block in enumerate(blocks) for u in block.units}
     plans: list[Plan] = []
@@ -226,7 +235,17 @@ def solve(
         left = (alternatives or 1) - rank
         model = None
         result = SolverRun("no_solution", None, 0.0, solver)
-        if not stop.due():  # the time limit may have passed already: the start is then the answer
+        # the time limit may have passed already, or too little of it be left to build and
+        # solve the model (600 units: 20 s to build): the start is then the answer
+        remaining = stop.left()
+        no_time = (
+            start is not None
+            and rank == 0
+            and time_limit
+            and remaining is not None
+            and remaining < settings.model_share * time_limit
+        )
+        if not stop.due() and not no_time:
             try:
                 model = build_model(
                     scenario,
@@ -307,12 +326,15 @@ def solve(
         bound: float | None = achieved
         stopped = None
         if status != "optimal":
-            # the cheap bound holds for every division; the solver's only for its model (not
-            # when reserved lots were sampled)
+            # the cheap and column-generation bounds hold for every division; the solver's only
+            # for its model (not when reserved lots were sampled)
             known = [cheap] if sampled else [cheap, result.bound]
+            known += [strong.bound] if strong is not None else []
             bound = min(b for b in known if b is not None and math.isfinite(b))
             bound = max(bound, achieved)  # the solver's bound is within its tolerance of this
-        if result.status != "optimal":
+            if rank == 0 and (relative_gap(achieved, bound) or 0.0) <= GAP_REL:
+                status = "optimal"  # proven by the bound, to the solver's own tolerance
+        if result.status != "optimal" and status != "optimal":
             stopped = stop.reason or ("work_limit" if work_limit is not None else "time_limit")
         tell("done", f"{status}: objective {achieved:,.0f}", objective=achieved)
         plans.append(

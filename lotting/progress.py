@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 #: Event kinds, in the order a solve sends them: ``options``, ``candidates``, ``start``,
-#: ``model``, then ``incumbent`` (a better division) and ``bound`` (every few seconds) from the
-#: solver, ``log`` (a line of the solver's own log, when asked for) and ``done``; the frontier
-#: adds ``lots`` after each number of lots.
+#: ``bound`` (the column-generation bound, lotting/mip/colgen.py), ``model``, then
+#: ``incumbent`` (a better division) and ``bound`` (every few seconds) from the solver,
+#: ``log`` (a line of the solver's own log, when asked for) and ``done``; the frontier adds
+#: ``lots`` after each number of lots.
 KINDS = ("options", "candidates", "start", "model", "incumbent", "bound", "log", "done", "lots")
 
 

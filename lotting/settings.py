@@ -43,6 +43,13 @@ class Settings:
     packing_pool: int = 30_000
     #: Branch-and-bound nodes the packing MIP may explore (deterministic, unlike seconds).
     packing_nodes: int = 200
+    #: Pricing rounds of the column-generation bound (lotting/mip/colgen.py): its work budget.
+    colgen_rounds: int = 300
+    #: Most columns each family of lots adds to the restricted master per round.
+    colgen_columns: int = 300
+    #: With a start in hand and less than this share of the time limit left, the model is not
+    #: built: the start is the answer (at 600 units building it alone outlasts the limit).
+    model_share: float = 0.25
     #: Outer cap on the start's wall time, as a share of the time limit.
     start_share: float = 0.5
 

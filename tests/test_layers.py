@@ -27,7 +27,7 @@ LAYERS = [
     ),
     ("lotting.inputs",),
     ("lotting.rules",),
-    ("lotting.generate", "lotting.mip"),
+    ("lotting.generate", "lotting.mip", "lotting.mip.colgen"),
     ("lotting.plot",),
     ("lotting.ocds",),
     ("lotting.plan",),

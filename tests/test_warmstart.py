@@ -106,3 +106,55 @@ def test_the_packing_step_improves_realistic_starts(seed, tmp_path):
         assert evaluation.feasible, evaluation.breaches
         values.append(evaluation.metrics["objective"])
     assert values[1] > values[0]
+
+
+@pytest.mark.parametrize("seed", SEEDS[::4])
+def test_quick_chunks_cut_as_the_exact_walk_does(seed, tmp_path):
+    """The incremental judgement of a growing plain lot agrees with LotJudge step by step: the
+    same cut of every piece (random pieces of the seeded cases and the whole example)."""
+    import random
+
+    from lotting.mip.warmstart import _exact_chunks, _quick_chunks
+
+    case, scenario = make(seed, tmp_path)
+    cases = [(case, scenario.replace(robust=False, max_reserved=0, max_awards=None))]
+    if seed == 0:
+        cases.append((load_case("data/example/contract.csv"), Scenario()))
+    rng = random.Random(seed)
+    for case, scenario in cases:
+        judge = LotJudge(case, scenario, build_options(case, scenario))
+        blocks = make_blocks(case)
+        for _ in range(10):
+            piece = sorted(rng.sample(range(len(blocks)), rng.randint(1, len(blocks))))
+            exact = _exact_chunks(judge, blocks, piece)
+            if exact is not None:
+                assert _quick_chunks(judge, blocks, piece) == exact
+
+
+@pytest.mark.parametrize("seed", SEEDS[::2])
+def test_lp_guided_dive_gives_a_feasible_division(seed, tmp_path):
+    """The dive from the master LP's shares (lotting/mip/colgen.py) still ends in a feasible
+    division, never better than the brute-force optimum."""
+    from lotting.mip.colgen import master_bound
+
+    case, scenario = make(seed, tmp_path)
+    scenario = scenario.replace(max_reserved=0)
+    options = build_options(case, scenario)
+    blocks = make_blocks(case)
+    judge = LotJudge(case, scenario, options)
+    candidates, unlisted = enumerate_candidates(judge, blocks, holdable(options, blocks))
+    strong = master_bound(scenario, options, blocks, candidates, unlisted)
+    if strong is None:
+        return
+    start = greedy_start(judge, blocks, candidates, weights=strong.weights)
+    if start is None:
+        return
+    chosen, plain = start
+    groups = [list(candidates[c].blocks) for c in chosen] + plain
+    assert sorted(b for g in groups for b in g) == list(range(len(blocks)))
+    division = [[u for b in g for u in blocks[b].units] for g in groups]
+    evaluation = evaluate_lots(case, scenario, division, options)
+    assert evaluation.feasible, evaluation.breaches
+    best = best_division(case, scenario)
+    assert best is not None and evaluation.metrics["objective"] <= best[0] + 1e-6
+    assert evaluation.metrics["objective"] <= strong.bound + 1e-6

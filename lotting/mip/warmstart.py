@@ -17,9 +17,10 @@ from lotting.mip.candidates import Candidate
 from lotting.mip.model import LE, ModelBuilder, Var
 from lotting.mip.solver import run
 from lotting.rules.blocks import Block
-from lotting.rules.lots import LotJudge
+from lotting.rules.lots import LotJudge, count_pieces
 from lotting.rules.options import Option
 from lotting.rules.scoring import objective
+from lotting.rules.values import above, below
 from lotting.scenario import Scenario
 from lotting.settings import Settings
 from lotting.stop import Stop
@@ -62,8 +63,13 @@ def greedy_start(
     solver: str | None = None,
     settings: Settings | None = None,
     stop: Stop | None = None,
+    weights: Sequence[float] | None = None,
 ) -> tuple[list[int], list[list[int]]] | None:
     """Chosen candidates and plain lots (block lists) forming a feasible division, or None.
+
+    With ``weights`` (each candidate's share in the master LP of :mod:`lotting.mip.colgen`),
+    the growing starts from a dive: the candidates the LP uses, largest share first, each kept
+    when it fits and the objective improves.
 
     Starts from the remaining blocks split into connected pieces. Each step ranks the candidate
     lots that fit in what is left by what they could add (new target holders, open value), judges
@@ -84,7 +90,10 @@ def greedy_start(
     plain = greedy.plain_lots(greedy.everything)
     if plain is None or len(plain) > judge.scenario.max_lots:
         return None
-    best = greedy.grow(_State([], greedy.everything, plain, greedy.value([], plain)))
+    first = _State([], greedy.everything, plain, greedy.value([], plain))
+    if weights is not None:
+        first = greedy.dive(first, weights)
+    best = greedy.grow(first)
     best = greedy.polish(best, work.trials + (work.budget - work.trials) // 3)
     if solver is not None and best.chosen:
         packed = greedy.pack(best, solver)
@@ -205,6 +214,26 @@ class _Greedy:
             trials = [self.without(packed, c) for c in packed.chosen]
             packed = max((t for t in trials if t is not None), key=lambda t: t.value, default=None)
         return packed
+
+    def dive(self, state: _State, weights: Sequence[float]) -> _State:
+        """Add the candidates the LP uses, largest share first (ties by number), each kept when
+        it fits what is left and the objective improves."""
+        used = sorted((c for c in self.held if weights[c] > 1e-6), key=lambda c: (-weights[c], c))
+        for c in used:
+            if self.work.spent():
+                break
+            lot = self.candidates[c].blocks
+            if not state.rest.issuperset(lot):
+                continue
+            self.work.trials += 1
+            rest = state.rest - set(lot)
+            plain = self.plain_lots(rest)
+            if plain is None or len(state.chosen) + 1 + len(plain) > self.scenario.max_lots:
+                continue
+            value = self.value([*state.chosen, c], plain)
+            if value > state.value + 1e-9:
+                state = _State([*state.chosen, c], rest, plain, value)
+        return state
 
     def grow(self, state: _State) -> _State:
         """Add the best of the top-ranked candidates while the objective improves (and the work
@@ -329,6 +358,26 @@ def _chunks(
     """Cut a piece into feasible lots by walking its areas breadth first and closing a lot just
     before the block that would break a rule; None if some chunk still breaks one.
 
+    Without ``--robust`` each step is judged incrementally (:class:`_Chunk`: running value, own
+    values and areas of the options still covering it, the same rules as
+    :meth:`LotJudge.judge`), and the finished chunks are judged exactly once; should the two
+    ever disagree (rounding), the exact walk below decides (``judged``: its verdicts so far).
+    """
+    if not judge.scenario.robust:
+        cut = _quick_chunks(judge, blocks, piece)
+        if cut is not None and all(_feasible(judge, blocks, chunk) for chunk in cut):
+            return cut
+    return _exact_chunks(judge, blocks, piece, judged)
+
+
+def _exact_chunks(
+    judge: LotJudge,
+    blocks: Sequence[Block],
+    piece: list[int],
+    judged: dict[tuple[int, ...], bool] | None = None,
+) -> list[list[int]] | None:
+    """:func:`_chunks` judging every step exactly with :meth:`LotJudge.judge`.
+
     Only options covering the chunk so far are judged: coverage only shrinks as a chunk grows.
     ``judged`` remembers each chunk's verdict (by its blocks as walked) across calls.
     """
@@ -356,6 +405,95 @@ def _chunks(
     chunks.append(current)
     if not all(feasible(tuple(chunk)) for chunk in chunks):
         return None
+    return chunks
+
+
+class _Chunk:
+    """A lot growing block by block, judged as it grows: its value, areas, and for each option
+    still covering it the value its lead delivers itself (the rules of
+    :meth:`lotting.rules.options.Option.is_eligible` and ``LotJudge._breaches`` without
+    robustness)."""
+
+    def __init__(self, judge: LotJudge, blocks: Sequence[Block], b: int) -> None:
+        self.judge, self.blocks = judge, blocks
+        self.members = [b]
+        units = blocks[b].units
+        covering = [o for o in judge.options if o.covers.issuperset(units)]
+        self.value = blocks[b].value
+        self.own = {id(o): self._own(o, b) for o in covering}
+        self.among = covering
+        self.areas = set(blocks[b].areas)
+
+    def _own(self, option: Option, b: int) -> float:
+        block = self.blocks[b]
+        return sum(
+            v for u, v in zip(block.units, block.unit_values, strict=True) if u in option.own
+        )
+
+    def ok(
+        self, among: Sequence[Option], value: float, own: dict[int, float], areas: set[str]
+    ) -> bool:
+        """Would a lot of this value, these covering options and areas keep the rules?"""
+        scenario = self.judge.scenario
+        eligible = 0
+        for o in among:
+            if above(value, o.capacity):
+                continue
+            if o.own_share > 0 and (
+                below(o.own_capacity, o.own_share * value) or below(own[id(o)], o.own_share * value)
+            ):
+                continue
+            eligible += 1
+        if eligible < scenario.min_bidders:
+            return False
+        if scenario.min_lot_value is not None and below(value, scenario.min_lot_value):
+            return False
+        if scenario.max_lot_value is not None and above(value, scenario.max_lot_value):
+            return False
+        return self._connected(areas)
+
+    def _connected(self, areas: set[str]) -> bool:
+        """Are the grown lot's areas connected? (The lot so far is: a single new area only needs
+        to touch it.)"""
+        near = self.judge.neighbours
+        if near is None:
+            return True
+        fresh = areas - self.areas
+        if not fresh:
+            return True
+        if len(fresh) == 1:
+            (area,) = fresh
+            return not near[area].isdisjoint(self.areas)
+        return count_pieces(areas, near) == 1
+
+    def extend(self, b: int) -> bool:
+        """Add block b if the larger lot keeps the rules; say whether it did."""
+        block = self.blocks[b]
+        among = [o for o in self.among if o.covers.issuperset(block.units)]
+        value = self.value + block.value
+        own = {id(o): self.own[id(o)] + self._own(o, b) for o in among}
+        areas = self.areas | block.areas
+        if not self.ok(among, value, own, areas):
+            return False
+        self.members.append(b)
+        self.value, self.own, self.among, self.areas = value, own, among, areas
+        return True
+
+
+def _quick_chunks(
+    judge: LotJudge, blocks: Sequence[Block], piece: list[int]
+) -> list[list[int]] | None:
+    """The cut of :func:`_exact_chunks`, each step judged incrementally by :class:`_Chunk`."""
+    chunks: list[list[int]] = []
+    current: _Chunk | None = None
+    for b in _walk(judge, blocks, piece):
+        if current is not None and current.extend(b):
+            continue
+        if current is not None:
+            chunks.append(current.members)
+        current = _Chunk(judge, blocks, b)
+    if current is not None:
+        chunks.append(current.members)
     return chunks
 
 
