@@ -27,7 +27,7 @@ from lotting.mip.diagnose import (
     rule_reasons,
     solver_reason,
 )
-from lotting.mip.model import Abandoned, build_model
+from lotting.mip.model import Abandoned, LotModel, build_model
 from lotting.mip.solver import GAP_REL, SolverRun, run
 from lotting.mip.warmstart import greedy_start
 from lotting.plan import Plan
@@ -35,7 +35,7 @@ from lotting.progress import Event, Progress, relative_gap
 from lotting.rules.blocks import Block, make_blocks
 from lotting.rules.lots import LotJudge
 from lotting.rules.options import Option, build_options, holdable
-from lotting.rules.scoring import evaluate_division, evaluate_lots, objective
+from lotting.rules.scoring import Evaluation, evaluate_division, evaluate_lots, objective
 from lotting.scenario import Scenario
 from lotting.settings import Settings
 from lotting.stop import Stop
@@ -226,7 +226,6 @@ def solve(
             tell("start", "no start found; the solver searches from scratch")
     if strong is not None:  # told after the start, as the solver's bounds are
         tell("bound", f"bound {strong.bound:,.0f} (column generation)", bound=strong.bound)
-    aggregate = len(blocks) > settings.aggregate_from
     block_of = {u: b for b, block in enumerate(blocks) for u in block.units}
     plans: list[Plan] = []
     short: str | None = None
@@ -247,18 +246,8 @@ def solve(
         )
         if not stop.due() and not no_time:
             try:
-                model = build_model(
-                    scenario,
-                    options,
-                    blocks,
-                    case.adjacency,
-                    listed,
-                    credited,
-                    exact_lots,
-                    aggregate,
-                    reduced=judge.reduced,
-                    no_good=cuts,
-                    stop=stop,
+                model = _build(
+                    case, judge, blocks, listed, credited, settings, exact_lots, cuts, stop
                 )
             except Abandoned:  # the deadline (or Ctrl-C) came while building: as if due before
                 model = None
@@ -337,22 +326,8 @@ def solve(
         if result.status != "optimal" and status != "optimal":
             stopped = stop.reason or ("work_limit" if work_limit is not None else "time_limit")
         tell("done", f"{status}: objective {achieved:,.0f}", objective=achieved)
-        plans.append(
-            Plan(
-                status=status,
-                gap=relative_gap(achieved, bound),
-                evaluation=evaluation,
-                scenario=scenario,
-                solver=result.name,
-                seconds=time.perf_counter() - began,
-                model_stats=model.stats if model is not None else {},
-                boundaries=case.boundaries,
-                bound=bound,
-                stopped=stopped,
-                inputs=case.hashes,
-                case=case,
-            )
-        )
+        plan = _plan(case, scenario, evaluation, result, status, bound, stopped, began, model)
+        plans.append(plan)
         if stop.requested:
             short = stop.reason or "interrupted"
             break  # interrupted: the ranks found so far
@@ -361,6 +336,34 @@ def solve(
             [tuple(sorted({block_of[int(u)] for u in rows})) for _, rows in sorted(groups.items())]
         )
     return Ranked(plans, alternatives, short) if alternatives is not None else plans[0]
+
+
+def _build(
+    case: Case,
+    judge: LotJudge,
+    blocks: list[Block],
+    listed: Sequence[Candidate],
+    credited: Sequence[int] | None,
+    settings: Settings,
+    exact_lots: int | None = None,
+    no_good: Sequence[Sequence[tuple[int, ...]]] = (),
+    stop: Stop | None = None,
+) -> LotModel:
+    """The MIP of the judge's scenario and options over the listed lots, for :func:`solve` and
+    :func:`solve_each` alike (coverage rows aggregated past ``settings.aggregate_from`` blocks)."""
+    return build_model(
+        judge.scenario,
+        judge.options,
+        blocks,
+        case.adjacency,
+        listed,
+        credited,
+        exact_lots,
+        len(blocks) > settings.aggregate_from,
+        reduced=judge.reduced,
+        no_good=no_good,
+        stop=stop,
+    )
 
 
 def solve_each(
@@ -398,17 +401,7 @@ def solve_each(
         case, scenario, options, blocks, settings, stop.within(time_limit or None)
     )
     sampled = scenario.max_reserved > 0 and any(o in judge.reservable for o in too_many)
-    model = build_model(
-        scenario,
-        options,
-        blocks,
-        case.adjacency,
-        listed,
-        too_many,
-        None,
-        len(blocks) > settings.aggregate_from,
-        reduced=judge.reduced,
-    )
+    model = _build(case, judge, blocks, listed, too_many, settings)
     presolve = model.stats["variables"] <= settings.presolve_up_to
     highs = model.mip.to_highs() if solver == "highs" else None
     previous: list[float] | None = None
@@ -476,21 +469,38 @@ def solve_each(
         if progress is not None:
             text = f"{status}: objective {achieved:,.0f}"
             progress(Event("done", text, objective=achieved, seconds=time.perf_counter() - began))
-        plan = Plan(
-            status=status,
-            gap=relative_gap(achieved, bound),
-            evaluation=evaluation,
-            scenario=scenario,
-            solver=result.name,
-            seconds=time.perf_counter() - began,
-            model_stats=model.stats,
-            boundaries=case.boundaries,
-            bound=bound,
-            stopped=stopped,
-            inputs=case.hashes,
-            case=case,
-        )
+        plan = _plan(case, scenario, evaluation, result, status, bound, stopped, began, model)
         yield k, plan, status
+
+
+def _plan(
+    case: Case,
+    scenario: Scenario,
+    evaluation: Evaluation,
+    result: SolverRun,
+    status: str,
+    bound: float | None,
+    stopped: str | None,
+    began: float,
+    model: LotModel | None,
+) -> Plan:
+    """The plan of an evaluated division: its status and proven bound (the gap follows from
+    them), why the run stopped early, the seconds since ``began`` and the model's size."""
+    achieved = float(evaluation.metrics["objective"])
+    return Plan(
+        status=status,
+        gap=relative_gap(achieved, bound),
+        evaluation=evaluation,
+        scenario=scenario,
+        solver=result.name,
+        seconds=time.perf_counter() - began,
+        model_stats=model.stats if model is not None else {},
+        boundaries=case.boundaries,
+        bound=bound,
+        stopped=stopped,
+        inputs=case.hashes,
+        case=case,
+    )
 
 
 def _start_breaks_rules(

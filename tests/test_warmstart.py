@@ -114,7 +114,7 @@ def test_quick_chunks_cut_as_the_exact_walk_does(seed, tmp_path):
     same cut of every piece (random pieces of the seeded cases and the whole example)."""
     import random
 
-    from lotting.mip.warmstart import _exact_chunks, _quick_chunks
+    from lotting.mip.warmstart import _chunks, _quick_chunks
 
     case, scenario = make(seed, tmp_path)
     cases = [(case, scenario.replace(robust=False, max_reserved=0, max_awards=None))]
@@ -126,7 +126,7 @@ def test_quick_chunks_cut_as_the_exact_walk_does(seed, tmp_path):
         blocks = make_blocks(case)
         for _ in range(10):
             piece = sorted(rng.sample(range(len(blocks)), rng.randint(1, len(blocks))))
-            exact = _exact_chunks(judge, blocks, piece)
+            exact = _chunks(judge, blocks, piece, quick=False)
             if exact is not None:
                 assert _quick_chunks(judge, blocks, piece) == exact
 

@@ -354,33 +354,24 @@ def _chunks(
     blocks: Sequence[Block],
     piece: list[int],
     judged: dict[tuple[int, ...], bool] | None = None,
+    quick: bool | None = None,
 ) -> list[list[int]] | None:
     """Cut a piece into feasible lots by walking its areas breadth first and closing a lot just
     before the block that would break a rule; None if some chunk still breaks one.
 
-    Without ``--robust`` each step is judged incrementally (:class:`_Chunk`: running value, own
-    values and areas of the options still covering it, the same rules as
-    :meth:`LotJudge.judge`), and the finished chunks are judged exactly once; should the two
-    ever disagree (rounding), the exact walk below decides (``judged``: its verdicts so far).
+    ``quick`` (by default: without ``--robust``) judges each step incrementally
+    (:class:`_Chunk`: running value, own values and areas of the options still covering it, the
+    same rules as :meth:`LotJudge.judge`) and the finished chunks exactly once; should the two
+    ever disagree (rounding), or with ``quick=False``, every step is judged exactly, only
+    against the options covering the chunk so far (coverage only shrinks as a chunk grows).
+    ``judged`` remembers each exact verdict (by the chunk's blocks as walked) across calls.
     """
-    if not judge.scenario.robust:
+    if quick is None:
+        quick = not judge.scenario.robust
+    if quick:
         cut = _quick_chunks(judge, blocks, piece)
         if cut is not None and all(_feasible(judge, blocks, chunk) for chunk in cut):
             return cut
-    return _exact_chunks(judge, blocks, piece, judged)
-
-
-def _exact_chunks(
-    judge: LotJudge,
-    blocks: Sequence[Block],
-    piece: list[int],
-    judged: dict[tuple[int, ...], bool] | None = None,
-) -> list[list[int]] | None:
-    """:func:`_chunks` judging every step exactly with :meth:`LotJudge.judge`.
-
-    Only options covering the chunk so far are judged: coverage only shrinks as a chunk grows.
-    ``judged`` remembers each chunk's verdict (by its blocks as walked) across calls.
-    """
     judged = {} if judged is None else judged
 
     def feasible(chunk: tuple[int, ...], among: Sequence[Option] | None = None) -> bool:
@@ -483,7 +474,8 @@ class _Chunk:
 def _quick_chunks(
     judge: LotJudge, blocks: Sequence[Block], piece: list[int]
 ) -> list[list[int]] | None:
-    """The cut of :func:`_exact_chunks`, each step judged incrementally by :class:`_Chunk`."""
+    """The cut of :func:`_chunks` with ``quick=False``, each step judged incrementally by
+    :class:`_Chunk`."""
     chunks: list[list[int]] = []
     current: _Chunk | None = None
     for b in _walk(judge, blocks, piece):
