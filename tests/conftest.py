@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -51,6 +54,22 @@ def load_script(path: Path, name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def printed_under_hash_seeds(code: str, cwd: Path | None = None) -> set[str]:
+    """What a Python snippet prints, run under two hash seeds: one element when the output does
+    not depend on the iteration order of sets and dicts of strings."""
+    return {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=cwd,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
 
 
 def write_text(path: Path, text: str | bytes) -> Path:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -15,6 +12,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from matplotlib.text import Text
 
 from cases import make_case
+from conftest import printed_under_hash_seeds
 from lotting import Scenario, load_case
 from lotting.plot.frontier import plot_frontier
 from lotting.plot.lots import _lot_label, plot_lots
@@ -224,16 +222,7 @@ print(sorted(_packed_layout(g)[0].items()))
 
 
 def test_partner_layout_is_the_same_whatever_the_hash_seed():
-    runs = {
-        subprocess.run(
-            [sys.executable, "-c", LAYOUT],
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for seed in ("1", "2")
-    }
+    runs = printed_under_hash_seeds(LAYOUT)
     assert len(runs) == 1
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import printed_under_hash_seeds
 from lotting import Case, InfeasibleError, Scenario, load_case, solve
 from lotting.mip.model import build_model
 from lotting.rules.blocks import make_blocks
@@ -123,9 +124,6 @@ def test_pulp_form_has_the_same_columns_rows_and_optimum():
 def test_the_arrays_do_not_depend_on_the_hash_seed():
     """Same inputs, same model: path4's arrays (candidates, consortium, contiguity) hash the
     same under two hash seeds."""
-    import os
-    import subprocess
-    import sys
 
     code = (
         "from lotting import load_case, Scenario\n"
@@ -142,17 +140,7 @@ def test_the_arrays_do_not_depend_on_the_hash_seed():
         "print(build_model(s, o, b, case.adjacency, listed, credited).mip.digest())\n"
     )
     root = Path(__file__).resolve().parents[1]
-    digests = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=root,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for seed in ("1", "2")
-    }
+    digests = printed_under_hash_seeds(code, root)
     assert len(digests) == 1 and len(next(iter(digests)).strip()) == 64
 
 

@@ -19,6 +19,17 @@ from lotting.rules.options import build_options, holdable
 from lotting.rules.scoring import evaluate_lots
 
 
+def judged_start(case, scenario, options, blocks, candidates, start):
+    """A greedy start's division, checked to be a partition of the blocks and feasible."""
+    chosen, plain = start
+    groups = [list(candidates[c].blocks) for c in chosen] + plain
+    assert sorted(b for g in groups for b in g) == list(range(len(blocks)))
+    division = [[u for b in g for u in blocks[b].units] for g in groups]
+    evaluation = evaluate_lots(case, scenario, division, options)
+    assert evaluation.feasible, evaluation.breaches
+    return evaluation
+
+
 @pytest.mark.parametrize("solver", [None, "highs"])
 @pytest.mark.parametrize("seed", SEEDS)
 def test_greedy_start_is_a_feasible_division(seed, solver, tmp_path):
@@ -32,12 +43,7 @@ def test_greedy_start_is_a_feasible_division(seed, solver, tmp_path):
     best = best_division(case, scenario)
     if start is None:
         return
-    chosen, plain = start
-    groups = [list(candidates[c].blocks) for c in chosen] + plain
-    assert sorted(b for g in groups for b in g) == list(range(len(blocks)))
-    division = [[u for b in g for u in blocks[b].units] for g in groups]
-    evaluation = evaluate_lots(case, scenario, division, options)
-    assert evaluation.feasible, evaluation.breaches
+    evaluation = judged_start(case, scenario, options, blocks, candidates, start)
     assert best is not None
     assert evaluation.metrics["objective"] <= best[0] + 1e-6
 
@@ -149,12 +155,7 @@ def test_lp_guided_dive_gives_a_feasible_division(seed, tmp_path):
     start = greedy_start(judge, blocks, candidates, weights=strong.weights)
     if start is None:
         return
-    chosen, plain = start
-    groups = [list(candidates[c].blocks) for c in chosen] + plain
-    assert sorted(b for g in groups for b in g) == list(range(len(blocks)))
-    division = [[u for b in g for u in blocks[b].units] for g in groups]
-    evaluation = evaluate_lots(case, scenario, division, options)
-    assert evaluation.feasible, evaluation.breaches
+    evaluation = judged_start(case, scenario, options, blocks, candidates, start)
     best = best_division(case, scenario)
     assert best is not None and evaluation.metrics["objective"] <= best[0] + 1e-6
     assert evaluation.metrics["objective"] <= strong.bound + 1e-6
