@@ -286,14 +286,7 @@ def solve(
             division = model.division(result.values)
         evaluation = None
         if model is not None and division is not None:
-            evaluation = evaluate_lots(
-                case, scenario, division, options, reserved=model.reserved(result.values or [])
-            )
-            if evaluation.breaches:
-                raise RuntimeError(  # a bug, not a user's error: the CLI asks for a report
-                    "the solver's division breaks the scenario's rules "
-                    f"({'; '.join(evaluation.breaches)})"
-                )
+            evaluation = _checked(case, scenario, options, model, result.values or [], division)
         if rank == 0 and start is not None and result.status != "optimal":
             # Stopped early: the solver may not have kept the start; never return less than it.
             greedy = evaluate_lots(case, scenario, _start_division(start, listed, blocks), options)
@@ -370,7 +363,7 @@ def solve_each(
     case: Case,
     scenario: Scenario,
     counts: Sequence[int],
-    time_limit: float | None = 60,
+    time_limit: float | None = TIME_LIMIT,
     solver: str = "highs",
     work_limit: int | None = None,
     settings: Settings | None = None,
@@ -448,14 +441,8 @@ def solve_each(
         previous = result.values
         division = model.division(result.values)
         if division is None:
-            raise RuntimeError("internal error: the solver's lots are not a division")
-        reserved = model.reserved(result.values)
-        evaluation = evaluate_lots(case, scenario, division, options, reserved=reserved)
-        if evaluation.breaches:
-            raise RuntimeError(
-                "internal error: the solver's division breaks the scenario's rules "
-                f"({'; '.join(evaluation.breaches)}); please report this with the input files."
-            )
+            raise RuntimeError("the solver's lots are not a division of the contract")
+        evaluation = _checked(case, scenario, options, model, result.values, division)
         achieved = float(evaluation.metrics["objective"])
         status = "feasible" if sampled else result.status
         bound: float | None = achieved
@@ -471,6 +458,25 @@ def solve_each(
             progress(Event("done", text, objective=achieved, seconds=time.perf_counter() - began))
         plan = _plan(case, scenario, evaluation, result, status, bound, stopped, began, model)
         yield k, plan, status
+
+
+def _checked(
+    case: Case,
+    scenario: Scenario,
+    options: Sequence[Option],
+    model: LotModel,
+    values: Sequence[float],
+    division: list[list[int]],
+) -> Evaluation:
+    """The exact evaluation of the solver's division (every figure a plan reports comes from it).
+    The model holds the same rules, so a breach is a bug, not a user's error: RuntimeError,
+    which the CLI reports asking for the input files."""
+    evaluation = evaluate_lots(case, scenario, division, options, reserved=model.reserved(values))
+    if evaluation.breaches:
+        raise RuntimeError(
+            f"the solver's division breaks the scenario's rules ({'; '.join(evaluation.breaches)})"
+        )
+    return evaluation
 
 
 def _plan(
