@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import matplotlib
 import pandas as pd
 import pytest
+from test_cli import LOTTING
 
 from conftest import load_script
 from lotting import Scenario, evaluate, load_case, read_assignment
@@ -74,3 +76,14 @@ def test_model_doc_links_nothing_outside_the_repository():
     assert all("://" not in t and not t.startswith("..") for t in targets), targets
     for target in targets:
         assert (DOCS / target.split("#")[0]).exists(), target
+
+
+def test_the_rules_example_outputs_are_what_split_writes(tmp_path):
+    """docs/examples/max-reserved-2/ holds what its README's command writes, byte for byte
+    (proven optimal, so the same on any machine); rerun the command when the model changes."""
+    out = tmp_path / "out"
+    command = [LOTTING, "split", "data/example/contract.csv", "--max-reserved", "2", "-q"]
+    subprocess.run([*command, "--out", str(out)], cwd=ROOT, check=True, capture_output=True)
+    committed = DOCS / "examples" / "max-reserved-2"
+    for name in ("assignment.csv", "lots.csv", "plan.json"):
+        assert (out / name).read_bytes() == (committed / name).read_bytes(), f"rerun: {name}"
