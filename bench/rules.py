@@ -1,7 +1,7 @@
 """Benchmark of issue 11: the award rules on the shipped example, and alternatives.
 
     python bench/rules.py                 # each rule alone, all together, alternatives 5
-    python bench/rules.py --large         # also the 150-unit case L, 60 s, with and without
+    python bench/rules.py --large         # also the 150-unit case L-adj, 60 s, with and without
                                           # --max-awards 2 --robust (two more minutes)
 
 Writes the table to bench/rules-results.txt. Targets (issue 11): each row on the example proves
@@ -40,7 +40,7 @@ def row(name: str, status: str, objective: float, gap: float | None, seconds: fl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--large", action="store_true", help="also the 150-unit case L")
+    parser.add_argument("--large", action="store_true", help="also the 150-unit case L-adj")
     args = parser.parse_args()
     case = load_case(ROOT / "data" / "example" / "contract.csv")
     lines = [
@@ -67,10 +67,10 @@ def main() -> None:
         import cases as bench_cases
 
         with tempfile.TemporaryDirectory() as tmp:
-            large = bench_cases.load("L", tmp)
+            large = bench_cases.load("L-adj", tmp)
             for name, rule in (
-                ("L, no rules", {}),
-                ("L, --max-awards 2 --robust", RULES["all three"]),
+                ("L-adj, no rules", {}),
+                ("L-adj, --max-awards 2 --robust", RULES["all three"]),
             ):
                 rule = {k: v for k, v in rule.items() if k != "max_reserved"}
                 began = time.perf_counter()

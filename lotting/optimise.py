@@ -29,6 +29,7 @@ from lotting.mip.diagnose import (
 )
 from lotting.mip.model import Abandoned, LotModel, build_model
 from lotting.mip.solver import GAP_REL, SolverRun, run
+from lotting.mip.ties import canonical, tied_divisions
 from lotting.mip.warmstart import greedy_start
 from lotting.plan import Plan
 from lotting.progress import Event, Progress, relative_gap
@@ -231,93 +232,108 @@ def solve(
     short: str | None = None
     cuts: list[list[tuple[int, ...]]] = []
     for rank in range(alternatives or 1):
-        left = (alternatives or 1) - rank
-        model = None
-        result = SolverRun("no_solution", None, 0.0, solver)
-        # the time limit may have passed already, or too little of it be left to build and
-        # solve the model (600 units: 20 s to build): the start is then the answer
-        remaining = stop.left()
-        no_time = (
-            start is not None
-            and rank == 0
-            and time_limit
-            and remaining is not None
-            and remaining < settings.model_share * time_limit
-        )
-        if not stop.due() and not no_time:
-            try:
-                model = _build(
-                    case, judge, blocks, listed, credited, settings, exact_lots, cuts, stop
+        tied: Evaluation | None = None
+        evaluation: Evaluation | None = None
+        bound: float | None = None
+        if plans and plans[-1].status == "optimal" and not stop.due():
+            tied = _tied_rank(case, scenario, judge, blocks, plans[-1], cuts, settings)
+        if tied is not None:  # as good as the rank before: a best rank, no solve needed
+            evaluation, model, stopped = tied, None, None
+            result = SolverRun("optimal", None, 0.0, solver)
+            status, achieved = "optimal", float(tied.metrics["objective"])
+            bound = achieved
+        else:
+            left = (alternatives or 1) - rank
+            model = None
+            result = SolverRun("no_solution", None, 0.0, solver)
+            # the time limit may have passed already, or too little of it be left to build and
+            # solve the model (600 units: 20 s to build): the start is then the answer
+            remaining = stop.left()
+            no_time = (
+                start is not None
+                and rank == 0
+                and time_limit
+                and remaining is not None
+                and remaining < settings.model_share * time_limit
+            )
+            if not stop.due() and not no_time:
+                try:
+                    model = _build(
+                        case, judge, blocks, listed, credited, settings, exact_lots, cuts, stop
+                    )
+                except Abandoned:  # the deadline (or Ctrl-C) came while building: as if due before
+                    model = None
+            if model is not None:
+                stats = model.stats
+                tell(
+                    "model",
+                    f"solving: {stats.get('variables', 0):,} variables, "
+                    f"{stats.get('constraints', 0):,} rows",
                 )
-            except Abandoned:  # the deadline (or Ctrl-C) came while building: as if due before
-                model = None
-        if model is not None:
-            stats = model.stats
-            tell(
-                "model",
-                f"solving: {stats.get('variables', 0):,} variables, "
-                f"{stats.get('constraints', 0):,} rows",
-            )
-            presolve = model.stats["variables"] <= settings.presolve_up_to
-            remaining = stop.left()  # the ranks still to come share what is left
-            result = run(
-                model.mip,
-                solver,
-                None if remaining is None else max(1.0, remaining / left),
-                model.start(*start) if start and rank == 0 else None,
-                presolve,
-                node_limit=work_limit,
-                progress=progress,
-                log=log,
-                stop=stop,
-            )
-        if result.status == "infeasible":
-            if rank > 0:  # fewer feasible divisions than alternatives asked for
-                short = "not_found" if sampled else "exhausted"
-                break
-            raise InfeasibleError(
-                [
-                    *rule_reasons(case, scenario, judge, blocks),
-                    solver_reason(case, scenario, options, exact_lots),
-                ]
-            )
-        division = None
-        if model is not None and result.values is not None:
-            division = model.division(result.values)
-        evaluation = None
-        if model is not None and division is not None:
-            evaluation = _checked(case, scenario, options, model, result.values or [], division)
-        if rank == 0 and start is not None and result.status != "optimal":
-            # Stopped early: the solver may not have kept the start; never return less than it.
-            greedy = evaluate_lots(case, scenario, _start_division(start, listed, blocks), options)
-            if evaluation is None or (
-                greedy.metrics["objective"] > evaluation.metrics["objective"] and greedy.feasible
-            ):
-                evaluation = greedy
-                result = replace(result, status="feasible")
-        if evaluation is None:
-            if rank > 0:
-                short = stop.reason or ("work_limit" if work_limit is not None else "time_limit")
-                break
-            _raise_if_requested(stop, began, True)
-            raise NoSolutionError(time.perf_counter() - began)
-        status = result.status
-        if sampled or (plans and plans[-1].status != "optimal"):
-            status = "feasible"  # not proven: a sample of reserved lots, or an earlier rank
-        achieved = float(evaluation.metrics["objective"])
-        bound: float | None = achieved
-        stopped = None
-        if status != "optimal":
-            # the cheap and column-generation bounds hold for every division; the solver's only
-            # for its model (not when reserved lots were sampled)
-            known = [cheap] if sampled else [cheap, result.bound]
-            known += [strong.bound] if strong is not None else []
-            bound = min(b for b in known if b is not None and math.isfinite(b))
-            bound = max(bound, achieved)  # the solver's bound is within its tolerance of this
-            if rank == 0 and (relative_gap(achieved, bound) or 0.0) <= GAP_REL:
-                status = "optimal"  # proven by the bound, to the solver's own tolerance
-        if result.status != "optimal" and status != "optimal":
-            stopped = stop.reason or ("work_limit" if work_limit is not None else "time_limit")
+                presolve = model.stats["variables"] <= settings.presolve_up_to
+                remaining = stop.left()  # the ranks still to come share what is left
+                result = run(
+                    model.mip,
+                    solver,
+                    None if remaining is None else max(1.0, remaining / left),
+                    model.start(*start) if start and rank == 0 else None,
+                    presolve,
+                    node_limit=work_limit,
+                    progress=progress,
+                    log=log,
+                    stop=stop,
+                )
+            if result.status == "infeasible":
+                if rank > 0:  # fewer feasible divisions than alternatives asked for
+                    short = "not_found" if sampled else "exhausted"
+                    break
+                raise InfeasibleError(
+                    [
+                        *rule_reasons(case, scenario, judge, blocks),
+                        solver_reason(case, scenario, options, exact_lots),
+                    ]
+                )
+            division = None
+            if model is not None and result.values is not None:
+                division = model.division(result.values)
+            if model is not None and division is not None:
+                evaluation = _checked(case, scenario, options, model, result.values or [], division)
+            if rank == 0 and start is not None and result.status != "optimal":
+                # Stopped early: the solver may not have kept the start; never return less than it.
+                greedy = evaluate_lots(
+                    case, scenario, _start_division(start, listed, blocks), options
+                )
+                if evaluation is None or (
+                    greedy.metrics["objective"] > evaluation.metrics["objective"]
+                    and greedy.feasible
+                ):
+                    evaluation = greedy
+                    result = replace(result, status="feasible")
+            if evaluation is None:
+                if rank > 0:
+                    short = stop.reason or (
+                        "work_limit" if work_limit is not None else "time_limit"
+                    )
+                    break
+                _raise_if_requested(stop, began, True)
+                raise NoSolutionError(time.perf_counter() - began)
+            status = result.status
+            if sampled or (plans and plans[-1].status != "optimal"):
+                status = "feasible"  # not proven: a sample of reserved lots, or an earlier rank
+            achieved = float(evaluation.metrics["objective"])
+            bound = achieved
+            stopped = None
+            if status != "optimal":
+                # the cheap and column-generation bounds hold for every division; the solver's only
+                # for its model (not when reserved lots were sampled)
+                known = [cheap] if sampled else [cheap, result.bound]
+                known += [strong.bound] if strong is not None else []
+                bound = min(b for b in known if b is not None and math.isfinite(b))
+                bound = max(bound, achieved)  # the solver's bound is within its tolerance of this
+                if rank == 0 and (relative_gap(achieved, bound) or 0.0) <= GAP_REL:
+                    status = "optimal"  # proven by the bound, to the solver's own tolerance
+            if result.status != "optimal" and status != "optimal":
+                stopped = stop.reason or ("work_limit" if work_limit is not None else "time_limit")
         tell("done", f"{status}: objective {achieved:,.0f}", objective=achieved)
         plan = _plan(case, scenario, evaluation, result, status, bound, stopped, began, model)
         plans.append(plan)
@@ -458,6 +474,42 @@ def solve_each(
             progress(Event("done", text, objective=achieved, seconds=time.perf_counter() - began))
         plan = _plan(case, scenario, evaluation, result, status, bound, stopped, began, model)
         yield k, plan, status
+
+
+def _tied_rank(
+    case: Case,
+    scenario: Scenario,
+    judge: LotJudge,
+    blocks: list[Block],
+    last: Plan,
+    cuts: list[list[tuple[int, ...]]],
+    settings: Settings,
+) -> Evaluation | None:
+    """The next rank when a division one block move from the last rank is worth as much
+    (lotting/mip/ties.py: then it is a best next rank), checked exactly; None to solve for it.
+    The last rank's reserved lots stay reserved and unchanged."""
+    block_of = {u: b for b, block in enumerate(blocks) for u in block.units}
+    lots = last.evaluation.lots
+    reserved = set(lots.loc[lots["reserved"].astype(bool), "lot"])
+    fixed = [
+        tuple(sorted({block_of[int(u)] for u in rows}))
+        for lot, rows in sorted(last.evaluation.assignment.groupby("lot").indices.items())
+        if lot in reserved
+    ]
+    taken = [canonical(cut) for cut in cuts]
+    worth = float(last.evaluation.metrics["objective"])
+
+    def units(lots: Sequence[tuple[int, ...]]) -> list[frozenset[int]]:
+        return [frozenset(u for b in lot for u in blocks[b].units) for lot in lots]
+
+    found = tied_divisions(
+        judge, blocks, taken[-1], taken, worth, fixed, settings.tie_trials, GAP_REL
+    )
+    for division in found:
+        tied = evaluate_lots(case, scenario, units(division), judge.options, reserved=units(fixed))
+        if not tied.breaches:  # the rules over the whole division hold too (the award cap)
+            return tied
+    return None
 
 
 def _checked(
