@@ -28,8 +28,12 @@ class Settings:
     max_listed: int = 1_000_000
     #: Seeded random growths per such option, whose end sets are listed as a sample.
     growths_per_option: int = 300
-    #: Contracts with more blocks than this get one coverage row per option and compact lot.
-    aggregate_from: int = 100
+    #: Contracts with more blocks than this get one coverage row per option and compact lot
+    #: instead of one per area, service or block it cannot hold. The default, 0, aggregates on
+    #: every contract: the per-item rows tighten only the compact lots' LP, whose bound the listed
+    #: lots and column generation carry anyway, and cost rows (the example's robust model 19,466
+    #: rows -> 12,818; with all three award rules 14 s -> 5.5 s, the plain solve 1.5 s -> 1.1 s).
+    aggregate_from: int = 0
     #: Models with more variables skip HiGHS's presolve (on 150 units presolve alone took 35 s).
     presolve_up_to: int = 20_000
     #: Candidate lots judged exactly per greedy step, best first by what they could add.

@@ -132,7 +132,7 @@ def test_a_second_ctrl_c_stops_at_once(medium, tmp_path):
 def test_sigterm_mid_run_exits_143_with_the_plan(medium, tmp_path):
     out = tmp_path / "out"
     process = start(
-        ["frontier", str(medium), "--max-lots", "4", "--workers", "1", "--out", str(out)], tmp_path
+        ["frontier", str(medium), "--max-lots", "12", "--workers", "1", "--out", str(out)], tmp_path
     )
     wait_for_load(process)
     time.sleep(3)

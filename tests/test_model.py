@@ -92,13 +92,15 @@ def test_open_lots_are_never_empty_and_within_max_lots():
 
 
 def test_aggregate_from_is_a_parameter():
-    """Contracts with more blocks than ``aggregate_from`` get aggregated coverage rows."""
+    """Contracts with more blocks than ``aggregate_from`` (by default every contract) get
+    aggregated coverage rows."""
     case = case_with(path=False, partners=True)
     options, blocks = build_options(case, BASE), make_blocks(case)
     default = build_model(BASE, options, blocks)
-    low = build_model(BASE, options, blocks, aggregate_from=0)
-    assert low.stats == build_model(BASE, options, blocks, aggregate=True).stats
-    assert low.stats["constraints"] < default.stats["constraints"]
+    high = build_model(BASE, options, blocks, aggregate_from=len(blocks))
+    assert default.stats == build_model(BASE, options, blocks, aggregate=True).stats
+    assert high.stats == build_model(BASE, options, blocks, aggregate=False).stats
+    assert default.stats["constraints"] < high.stats["constraints"]
 
 
 def test_pulp_form_has_the_same_columns_rows_and_optimum():

@@ -68,10 +68,11 @@ def test_mixed_listed_and_compact_target_lots(seed, tmp_path):
 
 
 @pytest.mark.parametrize("seed", SEEDS[::3])
-def test_aggregated_coverage_rows_match_brute_force(seed, tmp_path):
-    """One coverage row per option and compact lot (used on large contracts) is exact too."""
+def test_itemised_coverage_rows_match_brute_force(seed, tmp_path):
+    """One coverage row per area, service or block an option cannot hold (instead of the
+    default one per option and compact lot) is exact too."""
     case, scenario = make(seed, tmp_path)
-    settings = Settings(aggregate_from=0)
+    settings = Settings(aggregate_from=10**6)
     check_against_brute_force(case, scenario, enumerate_lots=seed % 2 == 0, settings=settings)
 
 
