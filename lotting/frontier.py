@@ -81,7 +81,9 @@ def frontier(
     wanted = range(1, scenario.max_lots + 1) if ks is None else ks
     counts = sorted({k for k in wanted if 1 <= k <= scenario.max_lots} | {chosen.metrics["n_lots"]})
     scored = 1 if scenario.max_reserved == 0 else None  # one lot: scored, not solved
-    todo = [k for k in counts if k not in (chosen.metrics["n_lots"], scored)]
+    n = chosen.metrics["n_lots"]
+    # outwards from split's plan: each k starts from a neighbour of the k next to it
+    todo = [k for k in sorted(counts, key=lambda k: (abs(k - n), k)) if k not in (n, scored)]
     solved = solve_each(
         case,
         scenario,
@@ -93,39 +95,32 @@ def frontier(
         progress,
         options.get("log", False),
         stop,
+        around=chosen,
     )
-    rows = []
-    for k in counts:
-        plan: Plan | None = None
-        if stop.requested and k != chosen.metrics["n_lots"]:
-            status = stop.reason or "interrupted"
-        elif k == chosen.metrics["n_lots"]:
-            plan = chosen
-            status = chosen.status
-        elif k == scored:
-            # one lot is one division: score it, no solve needed (with reserved lots allowed,
-            # whether to reserve it is still a choice, so it is solved like any k)
-            plan = evaluate(case, scenario, dict.fromkeys(case.units, 1))
-            if plan.evaluation.breaches:
-                plan, status = None, "infeasible"
-            else:
-                bound = plan.objective
-                plan = replace(plan, status="optimal", gap=0.0, bound=bound)
-                status = "optimal"
-        else:
-            at, plan, status = next(solved)
-            assert at == k
-        rows.append(_row(k, scenario, plan, status, plan is chosen))
-        if plan is not None:
-            best = max(best, plan.objective)
+    results: dict[int, tuple[Plan | None, str]] = {n: (chosen, chosen.status)}
+    if scored is not None and scored in counts and scored != n:
+        # one lot is one division: score it, no solve needed (with reserved lots allowed,
+        # whether to reserve it is still a choice, so it is solved like any k)
+        one = evaluate(case, scenario, dict.fromkeys(case.units, 1))
+        results[scored] = (None, "infeasible")
+        if not one.evaluation.breaches:
+            results[scored] = (
+                replace(one, status="optimal", gap=0.0, bound=one.objective),
+                "optimal",
+            )
+    solves = iter(solved)
+    for done in range(1, len(counts) + 1):
+        if done > len(results):
+            k, got, status = next(solves)
+            results[k] = (got, status)
+            best = max(best, got.objective) if got is not None else best
         if progress is not None:
             seconds = time.perf_counter() - start
-            text = (
-                f"{k}/{scenario.max_lots} lots solved, {seconds:.0f} s, best objective {best:,.0f}"
-            )
+            text = f"{done}/{len(counts)} lots solved, {seconds:.0f} s, best objective {best:,.0f}"
             progress(
-                Event("lots", text, objective=best, count=k, of=scenario.max_lots, seconds=seconds)
+                Event("lots", text, objective=best, count=done, of=len(counts), seconds=seconds)
             )
+    rows = [_row(k, scenario, *results[k], results[k][0] is chosen) for k in counts]
     table = pd.DataFrame(rows, columns=COLUMNS)
     table["pareto"] = pareto_mask(table)
     return table

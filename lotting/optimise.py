@@ -28,8 +28,8 @@ from lotting.mip.diagnose import (
     solver_reason,
 )
 from lotting.mip.model import Abandoned, LotModel, build_model
+from lotting.mip.neighbours import Division, best_neighbour, canonical, tied_divisions
 from lotting.mip.solver import GAP_REL, SolverRun, run
-from lotting.mip.ties import canonical, tied_divisions
 from lotting.mip.warmstart import greedy_start
 from lotting.plan import Plan
 from lotting.progress import Event, Progress, relative_gap
@@ -227,7 +227,6 @@ def solve(
             tell("start", "no start found; the solver searches from scratch")
     if strong is not None:  # told after the start, as the solver's bounds are
         tell("bound", f"bound {strong.bound:,.0f} (column generation)", bound=strong.bound)
-    block_of = {u: b for b, block in enumerate(blocks) for u in block.units}
     plans: list[Plan] = []
     short: str | None = None
     cuts: list[list[tuple[int, ...]]] = []
@@ -340,10 +339,7 @@ def solve(
         if stop.requested:
             short = stop.reason or "interrupted"
             break  # interrupted: the ranks found so far
-        groups = evaluation.assignment.groupby("lot").indices
-        cuts.append(
-            [tuple(sorted({block_of[int(u)] for u in rows})) for _, rows in sorted(groups.items())]
-        )
+        cuts.append(list(_block_lots(evaluation, blocks).values()))
     return Ranked(plans, alternatives, short) if alternatives is not None else plans[0]
 
 
@@ -386,13 +382,17 @@ def solve_each(
     progress: Progress | None = None,
     log: bool = False,
     stop: Stop | None = None,
+    around: Plan | None = None,
 ) -> Iterator[tuple[int, Plan | None, str]]:
     """For each k of ``counts`` in turn, the best division with exactly k lots, as
     ``solve(case, scenario, exact_lots=k)`` finds it, from one model: options, candidate lots
     and model are built once, and each k only changes the lot-count row's bounds (HiGHS keeps
     the model; ``changeRowBounds``) and closes the compact lots numbered k or more
-    (``changeColsBounds``; exact, see :meth:`LotModel.lot_columns`), starting from the previous
-    k's solution (its lots and candidates, which HiGHS completes or rejects).
+    (``changeColsBounds``; exact, see :meth:`LotModel.lot_columns`). Each k starts from the
+    best division one merge or split from a division already found with k ± 1 lots
+    (:func:`lotting.mip.neighbours.best_neighbour`; ``around``, split's own plan, is the first
+    one), else from the previous k's solution, which HiGHS completes or rejects: solve the
+    counts outwards from ``around``'s.
 
     Yields (k, plan, status); the plan is None when k is infeasible ("infeasible"), no
     division was found in time ("no_solution") or a stop was requested before it (the stop's
@@ -414,6 +414,11 @@ def solve_each(
     presolve = model.stats["variables"] <= settings.presolve_up_to
     highs = model.mip.to_highs() if solver == "highs" else None
     previous: list[float] | None = None
+    found: dict[int, Division] = {}
+    if around is not None:
+        found[len(around.evaluation.lots)] = canonical(
+            _block_lots(around.evaluation, blocks).values()
+        )
     for k in counts:
         began = time.perf_counter()
         if stop.requested:
@@ -436,11 +441,14 @@ def solve_each(
             for var, up in zip(columns, upper, strict=True):
                 model.mip.col_upper[var] = up
         within = stop.within(time_limit or None)
+        start = _neighbour_start(case, judge, blocks, listed, model, found, k, settings)
+        if start is None and previous is not None:
+            start = model.known(previous)
         result = run(
             model.mip,
             solver,
             within.left(),
-            model.known(previous) if previous is not None else None,
+            start,
             presolve,
             node_limit=work_limit,
             progress=progress,
@@ -459,6 +467,7 @@ def solve_each(
         if division is None:
             raise RuntimeError("the solver's lots are not a division of the contract")
         evaluation = _checked(case, scenario, options, model, result.values, division)
+        found[k] = canonical(_block_lots(evaluation, blocks).values())
         achieved = float(evaluation.metrics["objective"])
         status = "feasible" if sampled else result.status
         bound: float | None = achieved
@@ -476,6 +485,44 @@ def solve_each(
         yield k, plan, status
 
 
+def _neighbour_start(
+    case: Case,
+    judge: LotJudge,
+    blocks: list[Block],
+    listed: list[Candidate],
+    model: LotModel,
+    found: Mapping[int, Division],
+    k: int,
+    settings: Settings,
+) -> dict[int, float] | None:
+    """A start with exactly k lots: the best one merge from the (k + 1)-lot division found, else
+    one split from the (k − 1)-lot one, when it keeps every rule; its lots that are listed
+    candidates are those, the rest plain lots (the solver adds what credit they earn)."""
+    for near in (k + 1, k - 1):
+        if near not in found:
+            continue
+        division = best_neighbour(judge, blocks, found[near], k, settings.tie_trials)
+        if division is None:
+            continue
+        units = [[u for b in lot for u in blocks[b].units] for lot in division]
+        if evaluate_lots(case, judge.scenario, units, judge.options).breaches:
+            continue  # a rule over the whole division (the award cap) breaks
+        index = {tuple(sorted(c.blocks)): i for i, c in enumerate(listed) if not c.reserved}
+        chosen = [index[lot] for lot in division if lot in index]
+        return model.start(chosen, [list(lot) for lot in division if lot not in index])
+    return None
+
+
+def _block_lots(evaluation: Evaluation, blocks: Sequence[Block]) -> dict[int, tuple[int, ...]]:
+    """Each lot of an evaluated division (by number) as the sorted tuple of its blocks."""
+    block_of = {u: b for b, block in enumerate(blocks) for u in block.units}
+    groups = evaluation.assignment.groupby("lot").indices
+    return {
+        int(lot): tuple(sorted({block_of[int(u)] for u in rows}))
+        for lot, rows in sorted(groups.items())
+    }
+
+
 def _tied_rank(
     case: Case,
     scenario: Scenario,
@@ -486,16 +533,11 @@ def _tied_rank(
     settings: Settings,
 ) -> Evaluation | None:
     """The next rank when a division one block move from the last rank is worth as much
-    (lotting/mip/ties.py: then it is a best next rank), checked exactly; None to solve for it.
+    (lotting/mip/neighbours.py: then it is a best next rank), checked exactly; None to solve for it.
     The last rank's reserved lots stay reserved and unchanged."""
-    block_of = {u: b for b, block in enumerate(blocks) for u in block.units}
     lots = last.evaluation.lots
     reserved = set(lots.loc[lots["reserved"].astype(bool), "lot"])
-    fixed = [
-        tuple(sorted({block_of[int(u)] for u in rows}))
-        for lot, rows in sorted(last.evaluation.assignment.groupby("lot").indices.items())
-        if lot in reserved
-    ]
+    fixed = [lot for n, lot in _block_lots(last.evaluation, blocks).items() if n in reserved]
     taken = [canonical(cut) for cut in cuts]
     worth = float(last.evaluation.metrics["objective"])
 

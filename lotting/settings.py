@@ -54,7 +54,7 @@ class Settings:
     #: With a start in hand and less than this share of the time limit left, the model is not
     #: built: the start is the answer (at 600 units building it alone outlasts the limit).
     model_share: float = 0.25
-    #: Lots the search for a tied next rank of alternatives may judge (lotting/mip/ties.py):
+    #: Lots the search for a tied next rank of alternatives may judge (lotting/mip/neighbours.py):
     #: its work budget, per rank.
     tie_trials: int = 20_000
     #: Outer cap on the start's wall time, as a share of the time limit.

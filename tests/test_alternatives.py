@@ -67,7 +67,7 @@ def test_a_stop_after_the_first_rank_is_named(tmp_path):
 
 
 def test_tied_ranks_need_no_solve(tmp_path, monkeypatch):
-    """A rank as good as the one before comes from the tie search (lotting/mip/ties.py), not a
+    """A rank as good as the one before comes from the tie search (lotting/mip/neighbours.py), not a
     solve: the K best still match brute force, with fewer solves than ranks."""
     import lotting.optimise
 

@@ -204,3 +204,25 @@ def test_one_model_for_every_lot_count_matches_brute_force(seed, solver, tmp_pat
         assert plan.objective == pytest.approx(best[0], rel=1e-6, abs=1e-6)
         binding += k < scenario.max_lots
     assert binding >= 1  # some k closed compact lots
+
+
+@pytest.mark.parametrize("seed", [3, 12, 20])
+def test_counts_solved_outwards_from_a_plan_match_brute_force(seed, tmp_path):
+    """As the frontier runs it: the counts outwards from split's plan, each started from the best
+    merge or split of its neighbour's division; every k is still the brute-force best."""
+    case, scenario = make(seed, tmp_path)
+    scenario = scenario.replace(max_lots=min(scenario.max_lots + 2, 5))
+    if best_division(case, scenario) is None:
+        pytest.skip("no division at all")
+    plan = solve(case, scenario, time_limit=None)
+    n = plan.metrics["n_lots"]
+    counts = sorted(range(1, scenario.max_lots + 1), key=lambda k: (abs(k - n), k))[1:]
+    results = list(solve_each(case, scenario, counts, time_limit=None, around=plan))
+    assert [k for k, _, _ in results] == counts
+    for k, found, status in results:
+        best = best_division(case, scenario, exact_lots=k)
+        if best is None:
+            assert found is None and status == "infeasible"
+        else:
+            assert found is not None and status == "optimal" and found.metrics["n_lots"] == k
+            assert found.objective == pytest.approx(best[0], rel=1e-6, abs=1e-6)

@@ -7,7 +7,7 @@ import pytest
 from rulecases import rule_case
 
 from brute import ranked_divisions
-from lotting.mip.ties import canonical, moves, tied_divisions
+from lotting.mip.neighbours import best_neighbour, canonical, merges, moves, splits, tied_divisions
 from lotting.rules.blocks import make_blocks
 from lotting.rules.lots import LotJudge
 from lotting.rules.options import build_options
@@ -86,3 +86,43 @@ def test_reserved_lots_stay_as_they_are(tmp_path):
         for lot in best:
             for division in tied_divisions(judge, blocks, best, [best], worth, fixed=[lot]):
                 assert lot in division
+
+
+def test_best_neighbour_is_the_best_merge_or_split(tmp_path):
+    """Against every feasible division: the best one merge (one lot fewer) or one split (one
+    more) from the best division, by objective; None exactly when there is none."""
+    compared = 0
+    for seed in SEEDS:
+        judge, blocks, ranked = market(seed, tmp_path)
+        if not ranked:
+            continue
+        best = ranked[0][1]
+        for lots, near in (
+            (len(best) - 1, set(merges(best, blocks, judge))),
+            (len(best) + 1, set(splits(best))),
+        ):
+            if not 1 <= lots <= judge.scenario.max_lots:  # max_lots is the caller's to check
+                continue
+            found = best_neighbour(judge, blocks, best, lots)
+            reachable = [(v, d) for v, d in ranked if d in near]
+            if not reachable:
+                assert found is None
+                continue
+            compared += 1
+            worth = dict((d, v) for v, d in ranked)
+            assert found in worth and worth[found] == pytest.approx(max(v for v, _ in reachable))
+    assert compared >= 10
+    assert best_neighbour(judge, blocks, best, len(best) + 2) is None  # not one step away
+
+
+def test_merges_and_splits_are_one_step(tmp_path):
+    judge, blocks, ranked = market(3, tmp_path)
+    best = ranked[0][1]
+    for merged in merges(best, blocks, judge):
+        assert len(merged) == len(best) - 1 and all(
+            any(set(lot) <= set(m) for m in merged) for lot in best
+        )
+    for split in splits(best):
+        assert len(split) == len(best) + 1 and all(
+            any(set(lot) <= set(b) for b in best) for lot in split
+        )
