@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable
-from dataclasses import replace
-from typing import Unpack
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Unpack
 
 import pandas as pd
 
@@ -18,6 +18,9 @@ from lotting.plan import Plan
 from lotting.progress import Event
 from lotting.scenario import Scenario
 from lotting.stop import Stop
+
+if TYPE_CHECKING:
+    from lotting.sweep import Outcome
 
 COLUMNS = [
     "k",
@@ -101,13 +104,8 @@ def frontier(
     if scored is not None and scored in counts and scored != n:
         # one lot is one division: score it, no solve needed (with reserved lots allowed,
         # whether to reserve it is still a choice, so it is solved like any k)
-        one = evaluate(case, scenario, dict.fromkeys(case.units, 1))
-        results[scored] = (None, "infeasible")
-        if not one.evaluation.breaches:
-            results[scored] = (
-                replace(one, status="optimal", gap=0.0, bound=one.objective),
-                "optimal",
-            )
+        single = _one_lot(case, scenario)
+        results[scored] = (single, "optimal") if single is not None else (None, "infeasible")
     solves = iter(solved)
     for done in range(1, len(counts) + 1):
         if done > len(results):
@@ -126,6 +124,83 @@ def frontier(
     return table
 
 
+@dataclass(frozen=True)
+class Chain:
+    """Lot counts that one task solves in turn on one model (:func:`solve_each`), each k from
+    its neighbour's division; the ``first`` chain solves split's own plan before them and goes
+    outwards from its number of lots."""
+
+    scenario: Scenario
+    counts: tuple[int, ...]
+    time_limit: float | None
+    solver: str
+    work_limit: int | None
+    first: bool = False
+
+
+def solve_chain(case: Case, chain: Chain) -> dict[int | None, Outcome]:
+    """Each count's outcome (None: split's own plan, in the first chain); a scenario with no
+    division at all makes every outcome infeasible, an error every outcome failed."""
+    from lotting.sweep import Outcome
+
+    began = time.perf_counter()
+    options = (chain.time_limit, chain.solver, chain.work_limit)
+    outcomes: dict[int | None, Outcome] = {}
+    counts: Iterable[int] = chain.counts
+    around = None
+    try:
+        if chain.first:
+            around = solve(
+                case,
+                chain.scenario,
+                time_limit=options[0],
+                solver=options[1],
+                work_limit=options[2],
+            )
+            outcomes[None] = Outcome(around.status, around, "", time.perf_counter() - began)
+            n = around.metrics["n_lots"]
+            counts = sorted((k for k in chain.counts if k != n), key=lambda k: (abs(k - n), k))
+        for k, plan, status in solve_each(
+            case, chain.scenario, list(counts), *options, around=around
+        ):
+            outcomes[k] = Outcome(status, plan, "", time.perf_counter() - began)
+    except InfeasibleError as err:
+        outcomes.setdefault(None, Outcome("infeasible", None, " ".join(err.reasons), 0.0))
+        for k in chain.counts:
+            outcomes.setdefault(k, Outcome("infeasible", None, " ".join(err.reasons), 0.0))
+    except LottingError as err:
+        outcomes.setdefault(
+            None,
+            Outcome(
+                "no_solution" if isinstance(err, NoSolutionError) else "failed", None, str(err), 0.0
+            ),
+        )
+        for k in chain.counts:
+            outcomes.setdefault(k, Outcome("failed", None, str(err), 0.0))
+    return {
+        k: replace(o, plan=o.plan and replace(o.plan, boundaries=None)) for k, o in outcomes.items()
+    }
+
+
+def chains(counts: Sequence[int], pieces: int) -> list[tuple[int, ...]]:
+    """The counts in ``pieces`` runs of neighbouring numbers, as even as they go, the largest
+    numbers first (that run also solves split's plan, whose number of lots is most often the
+    largest).
+
+    >>> chains([2, 3, 4, 5, 6], 2)
+    [(4, 5, 6), (2, 3)]
+    """
+    pieces = max(1, min(pieces, len(counts)))
+    ordered = sorted(counts)
+    size, extra = divmod(len(ordered), pieces)
+    runs, at = [], len(ordered)
+    for i in range(pieces):
+        length = size + (i < extra)
+        runs.append(tuple(ordered[at - length : at]))
+        at -= length
+    return runs
+
+
 def _frontier_parallel(
     case: Case,
     scenario: Scenario,
@@ -133,45 +208,81 @@ def _frontier_parallel(
     client: Target,
     workers: int | None,
 ) -> pd.DataFrame:
-    """The frontier with every solve a task: split's own solve and one per k, all at once (the
-    k that split's plan has is then solved twice, and its row is split's plan, as in turn)."""
-    from lotting.sweep import Job, run_jobs
+    """The frontier with its lot counts in runs of neighbours (:func:`chains`), one task each,
+    one task per worker: each run is one model solved k after k from its neighbour's division,
+    as in turn, and the run of the largest counts also solves split's plan first (so the k it
+    has is solved twice, and its row is split's plan, as in turn)."""
+    from lotting.parallel import cores, run_tasks
+    from lotting.sweep import Outcome
 
     start = time.perf_counter()
+    scored = 1 if scenario.max_reserved == 0 else None
     ks = range(1, scenario.max_lots + 1)
+    solved = [k for k in ks if k != scored]
     time_limit = options.get("time_limit", TIME_LIMIT)
     solver, work_limit = options.get("solver", "highs"), options.get("work_limit")
-    jobs = [Job(scenario, time_limit, solver, work_limit, exact_lots=k) for k in (None, *ks)]
+    runs = chains(solved, workers or cores()) or [()]
+    tasks = [
+        Chain(scenario, run, time_limit, solver, work_limit, first=i == 0)
+        for i, run in enumerate(runs)
+    ]
     progress = options.get("progress")
+    sizes = [len(run) for run in runs]
 
     def counted(done: int, running: int, total: int) -> None:
-        if progress is not None and done > 1:  # one event per k: max_lots of them in all
+        if progress is not None:  # one event per run of counts
             seconds = time.perf_counter() - start
-            text = f"{done - 1}/{scenario.max_lots} lots solved, {seconds:.0f} s, {running} running"
-            progress(Event("lots", text, count=done - 1, of=scenario.max_lots, seconds=seconds))
+            count = sum(sorted(sizes)[:done]) + (scored is not None)  # one lot is scored
+            text = f"{count}/{len(ks)} lots solved, {seconds:.0f} s, {running} running"
+            progress(Event("lots", text, count=count, of=len(ks), seconds=seconds))
 
-    outcomes = run_jobs(case, jobs, client=client, workers=workers, progress=counted)
-    first = outcomes[0]
+    one = _one_lot(case, scenario) if scored is not None else None
+    if scored is not None:
+        counted(0, len(tasks), len(tasks))
+    results = run_tasks(solve_chain, case, tasks, client=client, workers=workers, progress=counted)
+    outcomes: dict[int | None, Outcome] = {}
+    for task, result in zip(tasks, results, strict=True):
+        if isinstance(result, dict):
+            outcomes.update(result)
+        else:  # the task failed outside the solve (a worker died twice)
+            for k in (None, *task.counts) if task.first else task.counts:
+                outcomes[k] = Outcome("failed", None, result.reason, math.nan)
+    first = outcomes[None]
     if first.plan is None:
         if first.status == "infeasible":
             raise InfeasibleError([first.reason])
         if first.status == "no_solution":
             raise NoSolutionError(first.seconds)
         raise LottingError(first.reason)
-    chosen = first.plan
+    chosen = replace(first.plan, boundaries=case.boundaries)
     rows = []
-    for k, outcome in zip(ks, outcomes[1:], strict=True):
+    for k in ks:
+        outcome = outcomes.get(k)
         if k == chosen.metrics["n_lots"]:
             rows.append(_row(k, scenario, chosen, chosen.status, True))
-        elif outcome.plan is not None:
-            rows.append(_row(k, scenario, outcome.plan, outcome.status, False))
-        elif outcome.status in ("infeasible", "no_solution"):
+        elif k == scored:
+            rows.append(_row(k, scenario, one, "optimal" if one else "infeasible", False))
+        elif outcome is not None and outcome.plan is not None:
+            plan = replace(outcome.plan, boundaries=case.boundaries)
+            rows.append(_row(k, scenario, plan, outcome.status, False))
+        elif outcome is not None and outcome.status in ("infeasible", "no_solution"):
             rows.append(_row(k, scenario, None, outcome.status, False))
         else:
-            raise LottingError(f"the solve for {k} lots failed: {outcome.reason}")
+            reason = outcome.reason if outcome is not None else "not solved"
+            raise LottingError(f"the solve for {k} lots failed: {reason}")
     table = pd.DataFrame(rows, columns=COLUMNS)
     table["pareto"] = pareto_mask(table)
     return table
+
+
+def _one_lot(case: Case, scenario: Scenario) -> Plan | None:
+    """The division into one lot, scored: one lot is one division, so it is optimal with no solve
+    (None when it breaks a rule). With reserved lots allowed, whether to reserve it is still a
+    choice, and the callers solve it like any k."""
+    one = evaluate(case, scenario, dict.fromkeys(case.units, 1))
+    if one.evaluation.breaches:
+        return None
+    return replace(one, status="optimal", gap=0.0, bound=one.objective)
 
 
 def _row(k: int, scenario: Scenario, plan: Plan | None, status: str, chosen: bool) -> dict:
