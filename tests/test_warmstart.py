@@ -159,3 +159,62 @@ def test_lp_guided_dive_gives_a_feasible_division(seed, tmp_path):
     best = best_division(case, scenario)
     assert best is not None and evaluation.metrics["objective"] <= best[0] + 1e-6
     assert evaluation.metrics["objective"] <= strong.bound + 1e-6
+
+
+def realistic(seed, tmp_path):
+    """A small realistic contract (20 areas, 2 services) whose plain cut needs several chunks."""
+    frames = realistic_frames(seed, n_areas=20, n_services=2, n_suppliers=30)
+    case = load_case(write_frames(frames, tmp_path / f"real{seed}"))
+    scenario = Scenario()
+    return (
+        case,
+        scenario,
+        LotJudge(case, scenario, build_options(case, scenario)),
+        make_blocks(case),
+    )
+
+
+def touching(judge, blocks, a, b):
+    """Do two lots (block lists) share or border an area?"""
+    areas_a = {x for u in a for x in blocks[u].areas}
+    areas_b = {x for u in b for x in blocks[u].areas}
+    return bool(areas_a & areas_b) or any(judge.neighbours[x] & areas_b for x in areas_a)
+
+
+def test_joined_chunks_are_feasible_fewer_and_cannot_join_further(tmp_path):
+    from lotting.mip.warmstart import _chunks, _feasible, _joined, _pieces
+
+    fewer = 0
+    for seed in range(6):
+        *_, judge, blocks = realistic(seed, tmp_path)
+        for piece in _pieces(judge, blocks, set(range(len(blocks)))):
+            chunks = _chunks(judge, blocks, piece)
+            if chunks is None or len(chunks) < 2:
+                continue
+            joined = _joined(judge, blocks, chunks)
+            assert sorted(b for lot in joined for b in lot) == sorted(piece)
+            assert all(_feasible(judge, blocks, lot) for lot in joined)
+            assert len(joined) <= len(chunks)
+            fewer += len(joined) < len(chunks)
+            for a, b in itertools.combinations(joined, 2):
+                assert not (
+                    touching(judge, blocks, a, b) and _feasible(judge, blocks, sorted(a + b))
+                )
+    assert fewer >= 3  # the walk's cut had chunks to join on most of these contracts
+
+
+def test_a_walk_with_too_many_chunks_still_gives_a_start(tmp_path):
+    """Seed 4's walk cuts the contract into 11 plain lots; with max_lots 6 the chunks are joined
+    (to 4), and the start is a feasible division within max_lots."""
+    from lotting.mip.warmstart import _PlainLots
+
+    case, scenario, judge, blocks = realistic(4, tmp_path)
+    assert len(_PlainLots(judge, blocks)(frozenset(range(len(blocks))))) == 11
+    scenario = scenario.replace(max_lots=6)
+    options = build_options(case, scenario)
+    judge = LotJudge(case, scenario, options)
+    candidates, _ = enumerate_candidates(judge, blocks, holdable(options, blocks))
+    start = greedy_start(judge, blocks, candidates)
+    assert start is not None
+    evaluation = judged_start(case, scenario, options, blocks, candidates, start)
+    assert evaluation.metrics["n_lots"] <= 6

@@ -88,6 +88,9 @@ def greedy_start(
     work = Work(settings.start_trials, time.perf_counter() + seconds, stop=stop)
     greedy = _Greedy(judge, blocks, candidates, settings, work)
     plain = greedy.plain_lots(greedy.everything)
+    if plain is not None and len(plain) > judge.scenario.max_lots:
+        greedy.plain_lots.join = True  # the walk's chunks are too many: join them from now on
+        plain = greedy.plain_lots(greedy.everything)
     if plain is None or len(plain) > judge.scenario.max_lots:
         return None
     first = _State([], greedy.everything, plain, greedy.value([], plain))
@@ -321,6 +324,13 @@ class _PlainLots:
         #: first chunks, so each is judged once (many per step when pieces must be cut, e.g.
         #: under --robust).
         self.judged: dict[tuple[int, ...], bool] = {}
+        #: Cut pieces with their chunks joined (:func:`_joined`), for divisions that would
+        #: otherwise have more than max_lots lots (the walk's chunks at 1,140 units: 127).
+        self.joined: dict[frozenset[int], list[list[int]]] = {}
+        #: Set when the whole contract's cut alone has more than max_lots lots: only then are
+        #: chunks joined (elsewhere the walk's cut is kept: joining changes the greedy's path,
+        #: and at 600 units made its start worse and three times slower).
+        self.join = False
 
     def __call__(self, rest: frozenset[int]) -> list[list[int]] | None:
         lots = []
@@ -336,7 +346,59 @@ class _PlainLots:
             if found is None:
                 return None
             lots += found
+        if self.join and len(lots) > self.judge.scenario.max_lots:  # join the cut pieces' chunks
+            lots = []
+            for piece in _pieces(self.judge, self.blocks, set(rest)):
+                key = frozenset(piece)
+                if key not in self.joined:
+                    found = self.known[key] or []
+                    self.joined[key] = (
+                        _joined(self.judge, self.blocks, found) if len(found) > 1 else found
+                    )
+                lots += self.joined[key]
         return sorted(lots, key=min)
+
+
+def _joined(judge: LotJudge, blocks: Sequence[Block], chunks: list[list[int]]) -> list[list[int]]:
+    """Chunks of one piece with neighbours joined while the joined lot keeps every rule: each
+    join saves a lot's cost, and a walk's chunk often closes only because the next block in its
+    order does not touch it. Smallest chunks first, each into its smallest neighbour that takes
+    it, until no join is left; a fixed order, so the same cut on any machine."""
+    lots = [list(chunk) for chunk in chunks]
+    areas = [set().union(*(blocks[b].areas for b in lot)) for lot in lots]
+    value = [sum(blocks[b].value for b in lot) for lot in lots]
+    near = judge.neighbours
+    tried: set[tuple[int, ...]] = set()
+
+    def touching(i: int, j: int) -> bool:
+        if near is None:
+            return True
+        return any(not near[a].isdisjoint(areas[j]) for a in areas[i]) or bool(areas[i] & areas[j])
+
+    joined = True
+    while joined and len(lots) > 1:
+        joined = False
+        order = sorted(range(len(lots)), key=lambda i: (value[i], min(lots[i])))
+        for i in order:
+            others = sorted(
+                (j for j in range(len(lots)) if j != i and touching(i, j)),
+                key=lambda j: (value[j], min(lots[j])),
+            )
+            for j in others:
+                union = tuple(sorted(lots[i] + lots[j]))
+                if union in tried:
+                    continue
+                tried.add(union)
+                if _feasible(judge, blocks, union):
+                    keep, drop = min(i, j), max(i, j)
+                    lots[keep], areas[keep] = list(union), areas[i] | areas[j]
+                    value[keep] = value[i] + value[j]
+                    del lots[drop], areas[drop], value[drop]
+                    joined = True
+                    break
+            if joined:
+                break
+    return sorted(lots, key=min)
 
 
 def _feasible(
