@@ -456,6 +456,8 @@ def solve_each(
             stop=within,
             highs=highs,
         )
+        if result.abandoned and highs is not None:  # still busy in its thread: a fresh copy
+            highs = model.mip.to_highs()
         if result.status == "infeasible" or result.values is None:
             status = result.status if result.status == "infeasible" else "no_solution"
             if status == "no_solution" and stop.requested:

@@ -82,3 +82,47 @@ def test_sooner_keeps_the_request_and_affords_counts_only_the_deadline():
     stop.request("interrupted")
     assert early.requested and early.due()
     assert early.affords(5.0)  # a request does not shorten what may still be written
+
+
+class Stuck:
+    """A stand-in for ``highspy.Highs`` whose ``run`` is one long step that checks nothing."""
+
+    def __init__(self, seconds: float = 3.0, error: Exception | None = None) -> None:
+        self.seconds, self.error = seconds, error
+
+    def run(self) -> None:
+        time.sleep(self.seconds)
+        if self.error is not None:
+            raise self.error
+
+
+def test_a_solver_busy_past_its_deadline_or_a_request_is_abandoned():
+    from lotting.mip.solver import GRACE, _run_watched
+
+    began = time.perf_counter()
+    assert _run_watched(Stuck(), began + 0.2, None) is True
+    assert time.perf_counter() - began < 1.5
+    stop = Stop()
+    stop.request("interrupted")
+    began = time.perf_counter()
+    assert _run_watched(Stuck(), None, stop) is True
+    assert GRACE <= time.perf_counter() - began < GRACE + 1.5
+    assert _run_watched(Stuck(0.0), time.perf_counter() + 5, None) is False
+    with pytest.raises(ValueError, match="inside"):
+        _run_watched(Stuck(0.0, ValueError("inside")), None, None)
+
+
+def test_an_abandoned_solve_gives_the_start_within_the_limit(tmp_path, monkeypatch):
+    """HiGHS stuck in one long step (as at the root of the 300-unit case): the solve is
+    abandoned at its deadline plus a grace, and the plan is the start, marked time-limited."""
+    import lotting.mip.solver as solver
+
+    frames = realistic_frames(3, n_areas=16, n_services=2, n_suppliers=32)
+    case = load_case(write_frames(frames, tmp_path / "case"))
+    real = solver._run_watched
+    monkeypatch.setattr(solver, "_run_watched", lambda h, d, s: real(Stuck(30.0), d, s))
+    began = time.perf_counter()
+    plan = solve(case, Scenario(), time_limit=2.0)
+    assert time.perf_counter() - began < 2.0 * 1.1 + 2
+    assert plan.status == "feasible" and plan.stopped == "time_limit"
+    assert plan.evaluation.feasible and plan.bound is not None and plan.bound >= plan.objective

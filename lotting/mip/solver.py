@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Callable, Mapping
@@ -32,7 +33,9 @@ GAP_ABS = 1e-6
 class SolverRun:
     """What a solver said: status ("optimal", "feasible", "infeasible" or "no_solution"),
     the proven bound on the objective (None when unknown), seconds and solver name; ``values``
-    the solution by column (None without one), ``reduced`` the reduced costs of an LP."""
+    the solution by column (None without one), ``reduced`` the reduced costs of an LP;
+    ``abandoned`` when HiGHS was left running past its deadline (:func:`_run_watched`): its
+    ``highspy.Highs`` must not be used again."""
 
     status: str
     bound: float | None
@@ -40,6 +43,13 @@ class SolverRun:
     name: str
     values: list[float] | None = field(default=None, repr=False, compare=False)
     reduced: list[float] | None = field(default=None, repr=False, compare=False)
+    abandoned: bool = False
+
+
+#: Seconds HiGHS may run past its deadline (plus this share of its time limit), or past a stop
+#: request, before it is abandoned: it checks its limit and interrupt only between steps.
+GRACE = 1.0
+GRACE_SHARE = 0.03
 
 
 def run(
@@ -86,7 +96,10 @@ def run(
         )
     else:
         status, bound, values, reduced = _run_cbc(model, limit, start or {}, node_limit)
-    return SolverRun(status, bound, time.perf_counter() - began, solver, values, reduced)
+    seconds = time.perf_counter() - began
+    abandoned = status == ABANDONED
+    status = "no_solution" if abandoned else status
+    return SolverRun(status, bound, seconds, solver, values, reduced, abandoned)
 
 
 def _run_highs(
@@ -132,6 +145,8 @@ def _run_highs(
     )
     for event in events:  # a reused model keeps no callbacks of an earlier solve
         event.clear()
+    dual = [math.inf]
+    highs.cbMipInterrupt.subscribe(lambda e: dual.__setitem__(0, e.data_out.mip_dual_bound))
     if stop is not None:
         for event in events[:3]:
             event.subscribe(_interrupter(stop))
@@ -141,7 +156,9 @@ def _run_highs(
         highs.setSolution(len(index), index, value)
     if progress is not None:
         _watch(highs, progress, log)
-    highs.run()
+    deadline = None if limit is None else began + limit * (1 + GRACE_SHARE) + GRACE
+    if _run_watched(highs, deadline, stop):
+        return ABANDONED, _finite(dual[0]), None, None
     model_status = highs.getModelStatus()
     info = highs.getInfo()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
@@ -155,6 +172,41 @@ def _run_highs(
         return "infeasible", None, None, None
     bound = float(info.mip_dual_bound)
     return ("feasible" if has_solution else "no_solution"), bound, values, reduced
+
+
+#: The status :func:`_run_highs` gives a solve it abandoned (``SolverRun.abandoned``).
+ABANDONED = "abandoned"
+
+
+def _run_watched(highs: Any, deadline: float | None, stop: Stop | None) -> bool:
+    """Run HiGHS in a thread of its own (highspy releases the GIL) and wait for it; True when it
+    was abandoned, still busy at ``deadline`` (a ``time.perf_counter`` reading) or ``GRACE``
+    seconds after a stop request. HiGHS checks its time limit and interrupt callbacks only
+    between steps, and at the root of a large model one step ran 80 s past its limit (the
+    300-unit bench case); left behind, it stops itself at its next check, the stop being due.
+    An error in the solver thread is raised here."""
+    done = threading.Event()
+    failed: list[BaseException] = []
+
+    def solve() -> None:
+        try:
+            highs.run()
+        except BaseException as err:  # handed to the waiting thread
+            failed.append(err)
+        finally:
+            done.set()
+
+    threading.Thread(target=solve, name="highs", daemon=True).start()
+    asked: float | None = None
+    while not done.wait(0.05):
+        now = time.perf_counter()
+        if asked is None and stop is not None and stop.requested:
+            asked = now
+        if (deadline is not None and now > deadline) or (asked is not None and now > asked + GRACE):
+            return True
+    if failed:
+        raise failed[0]
+    return False
 
 
 def _interrupter(stop: Stop) -> Callable[[Any], None]:
