@@ -276,6 +276,25 @@ def main() -> None:
     """Divide a public contract into lots that the real supplier market can bid for."""
 
 
+def entry() -> None:
+    """The ``lotting`` console script: :func:`main`, then, while a solve abandoned at its
+    deadline is still busy in its thread, an immediate exit with the same status (HiGHS's threads
+    would abort the interpreter's shutdown, exit -6)."""
+    from lotting.mip.solver import solver_running
+
+    try:
+        main()
+    except SystemExit as done:
+        if not solver_running():
+            raise
+        code = done.code
+        if isinstance(code, str):
+            click.echo(code, err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code if isinstance(code, int) else (0 if code is None else 1))
+
+
 def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """CONTRACT, the input files, the scenario, --out, --time-limit and --solver."""
     command = click.option(

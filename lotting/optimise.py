@@ -441,7 +441,18 @@ def solve_each(
             for var, up in zip(columns, upper, strict=True):
                 model.mip.col_upper[var] = up
         within = stop.within(time_limit or None)
-        start = _neighbour_start(case, judge, blocks, listed, model, found, k, settings)
+        near = _neighbour(case, judge, blocks, found, k, settings)
+        strong = master_bound(scenario, options, blocks, listed, too_many, k, settings, within)
+        if near is not None and strong is not None:
+            worth = float(near[1].metrics["objective"])
+            if (relative_gap(worth, strong.bound) or 0.0) <= GAP_REL:
+                # the neighbour meets the column-generation bound for k lots: proven, no solve
+                found[k] = near[0]
+                ran = SolverRun("optimal", None, 0.0, solver)
+                plan = _plan(case, scenario, near[1], ran, "optimal", worth, None, began, model)
+                yield k, plan, "optimal"
+                continue
+        start = None if near is None else _start_values(model, listed, near[0])
         if start is None and previous is not None:
             start = model.known(previous)
         result = run(
@@ -476,6 +487,7 @@ def solve_each(
         if status != "optimal":
             cheap = cheap_bound(scenario, options, blocks, k)
             known = [cheap] if sampled else [cheap, result.bound]
+            known += [strong.bound] if strong is not None else []
             bound = max(achieved, min(b for b in known if b is not None and math.isfinite(b)))
         stopped = None
         if result.status != "optimal":
@@ -487,19 +499,17 @@ def solve_each(
         yield k, plan, status
 
 
-def _neighbour_start(
+def _neighbour(
     case: Case,
     judge: LotJudge,
     blocks: list[Block],
-    listed: list[Candidate],
-    model: LotModel,
     found: Mapping[int, Division],
     k: int,
     settings: Settings,
-) -> dict[int, float] | None:
-    """A start with exactly k lots: the best one merge from the (k + 1)-lot division found, else
-    one split from the (k − 1)-lot one, when it keeps every rule; its lots that are listed
-    candidates are those, the rest plain lots (the solver adds what credit they earn)."""
+) -> tuple[Division, Evaluation] | None:
+    """A division with exactly k lots and its exact evaluation: the best one merge from the
+    (k + 1)-lot division found, else one split from the (k − 1)-lot one, when it keeps every
+    rule (the award cap included); None when neither gives one."""
     for near in (k + 1, k - 1):
         if near not in found:
             continue
@@ -507,12 +517,18 @@ def _neighbour_start(
         if division is None:
             continue
         units = [[u for b in lot for u in blocks[b].units] for lot in division]
-        if evaluate_lots(case, judge.scenario, units, judge.options).breaches:
-            continue  # a rule over the whole division (the award cap) breaks
-        index = {tuple(sorted(c.blocks)): i for i, c in enumerate(listed) if not c.reserved}
-        chosen = [index[lot] for lot in division if lot in index]
-        return model.start(chosen, [list(lot) for lot in division if lot not in index])
+        evaluation = evaluate_lots(case, judge.scenario, units, judge.options)
+        if not evaluation.breaches:
+            return division, evaluation
     return None
+
+
+def _start_values(model: LotModel, listed: list[Candidate], division: Division) -> dict[int, float]:
+    """A known division as the model's start: its lots that are listed candidates are those, the
+    rest plain lots (the solver adds what credit they earn)."""
+    index = {tuple(sorted(c.blocks)): i for i, c in enumerate(listed) if not c.reserved}
+    chosen = [index[lot] for lot in division if lot in index]
+    return model.start(chosen, [list(lot) for lot in division if lot not in index])
 
 
 def _block_lots(evaluation: Evaluation, blocks: Sequence[Block]) -> dict[int, tuple[int, ...]]:

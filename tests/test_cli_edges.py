@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -313,3 +314,22 @@ def test_two_runs_at_once_leave_one_complete_set(tmp_path):
         given[int(r[lot])].add(r[unit])
     assert given == {entry["lot"]: set(entry["units"]) for entry in plan["lots"]}
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_the_exit_status_holds_while_an_abandoned_solve_is_still_busy(tmp_path):
+    """A solve abandoned at its deadline may still run in its thread when the command ends: the
+    console script then exits at once with the command's own status, never an abort (-6)."""
+    script = (
+        "import sys, threading, time\n"
+        "from lotting.cli.main import entry\n"
+        "threading.Thread(target=time.sleep, args=(30,), name='highs', daemon=True).start()\n"
+        "sys.argv = ['lotting', 'split', 'missing.csv']\n"
+        "entry()\n"
+    )
+    began = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2, done.stderr  # a bad input, as without the thread
+    assert "missing.csv" in done.stderr
+    assert time.perf_counter() - began < 20

@@ -226,3 +226,19 @@ def test_counts_solved_outwards_from_a_plan_match_brute_force(seed, tmp_path):
         else:
             assert found is not None and status == "optimal" and found.metrics["n_lots"] == k
             assert found.objective == pytest.approx(best[0], rel=1e-6, abs=1e-6)
+
+
+def test_a_start_that_meets_the_column_generation_bound_needs_no_solve(monkeypatch):
+    """On the example the best merge of k + 1's division meets the column-generation bound for
+    k = 4 to 8: those counts are proven without HiGHS, and are the frontier's optima."""
+    import lotting.optimise
+
+    case = load_case("data/example/contract.csv")
+    around = solve(case, Scenario(max_lots=9))
+    assert around.metrics["n_lots"] == 9
+    solves = []
+    real = lotting.optimise.run
+    monkeypatch.setattr(lotting.optimise, "run", lambda *a, **k: solves.append(1) or real(*a, **k))
+    results = list(solve_each(case, Scenario(), [8, 7, 6, 5, 4], around=around))
+    assert [plan.objective for _, plan, _ in results] == [390550, 347050, 302000, 252750, 197850]
+    assert all(status == "optimal" for _, _, status in results) and not solves

@@ -209,6 +209,13 @@ def _run_watched(highs: Any, deadline: float | None, stop: Stop | None) -> bool:
     return False
 
 
+def solver_running() -> bool:
+    """True while an abandoned HiGHS solve (:func:`_run_watched`) is still busy in its thread: a
+    process should then end with ``os._exit``, as HiGHS's own threads abort the interpreter's
+    normal shutdown ("terminate called without an active exception")."""
+    return any(t.name == "highs" and t.is_alive() for t in threading.enumerate())
+
+
 def _interrupter(stop: Stop) -> Callable[[Any], None]:
     """A highspy callback that interrupts the solve once ``stop`` is due."""
 
