@@ -54,8 +54,8 @@ class Settings:
     #: With a start in hand and less than this share of the time limit left, the model is not
     #: built: the start is the answer (at 600 units building it alone outlasts the limit).
     model_share: float = 0.25
-    #: Lots the search for a tied next rank of alternatives may judge (lotting/mip/neighbours.py):
-    #: its work budget, per rank.
+    #: Lots a search one step from a known division may judge (lotting/mip/neighbours.py): the
+    #: tied next rank of alternatives, per rank, and each frontier k's start: its work budget.
     tie_trials: int = 20_000
     #: Outer cap on the start's wall time, as a share of the time limit.
     start_share: float = 0.5
