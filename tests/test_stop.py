@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -99,9 +100,10 @@ class Stuck:
 def test_a_solver_busy_past_its_deadline_or_a_request_is_abandoned():
     from lotting.mip.solver import GRACE, _run_watched
 
-    began = time.perf_counter()
-    assert _run_watched(Stuck(), began + 0.2, None) is True
+    began, cancel = time.perf_counter(), threading.Event()
+    assert _run_watched(Stuck(), began + 0.2, None, cancel) is True
     assert time.perf_counter() - began < 1.5
+    assert cancel.is_set()  # read by the solve's interrupt callbacks: it stops at its next check
     stop = Stop()
     stop.request("interrupted")
     began = time.perf_counter()
@@ -120,7 +122,7 @@ def test_an_abandoned_solve_gives_the_start_within_the_limit(tmp_path, monkeypat
     frames = realistic_frames(3, n_areas=16, n_services=2, n_suppliers=32)
     case = load_case(write_frames(frames, tmp_path / "case"))
     real = solver._run_watched
-    monkeypatch.setattr(solver, "_run_watched", lambda h, d, s: real(Stuck(30.0), d, s))
+    monkeypatch.setattr(solver, "_run_watched", lambda h, d, s, c: real(Stuck(30.0), d, s, c))
     began = time.perf_counter()
     plan = solve(case, Scenario(), time_limit=2.0)
     assert time.perf_counter() - began < 2.0 * 1.1 + 2

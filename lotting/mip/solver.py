@@ -147,8 +147,10 @@ def _run_highs(
         event.clear()
     dual = [math.inf]
     highs.cbMipInterrupt.subscribe(lambda e: dual.__setitem__(0, e.data_out.mip_dual_bound))
-    if stop is not None:
-        for event in events[:3]:
+    cancel = threading.Event()  # set when the solve is abandoned or the wait interrupted
+    for event in events[:3]:
+        event.subscribe(lambda e: e.interrupt() if cancel.is_set() else None)
+        if stop is not None:
             event.subscribe(_interrupter(stop))
     if start:
         index = np.array(list(start), dtype=np.int32)
@@ -157,7 +159,7 @@ def _run_highs(
     if progress is not None:
         _watch(highs, progress, log)
     deadline = None if limit is None else began + limit * (1 + GRACE_SHARE) + GRACE
-    if _run_watched(highs, deadline, stop):
+    if _run_watched(highs, deadline, stop, cancel):
         return ABANDONED, _finite(dual[0]), None, None
     model_status = highs.getModelStatus()
     info = highs.getInfo()
@@ -178,13 +180,17 @@ def _run_highs(
 ABANDONED = "abandoned"
 
 
-def _run_watched(highs: Any, deadline: float | None, stop: Stop | None) -> bool:
+def _run_watched(
+    highs: Any, deadline: float | None, stop: Stop | None, cancel: threading.Event | None = None
+) -> bool:
     """Run HiGHS in a thread of its own (highspy releases the GIL) and wait for it; True when it
     was abandoned, still busy at ``deadline`` (a ``time.perf_counter`` reading) or ``GRACE``
     seconds after a stop request. HiGHS checks its time limit and interrupt callbacks only
     between steps, and at the root of a large model one step ran 80 s past its limit (the
-    300-unit bench case); left behind, it stops itself at its next check, the stop being due.
-    An error in the solver thread is raised here."""
+    300-unit bench case); left behind, it stops itself at its next check (``cancel``, which its
+    interrupt callbacks read, is set). An error in the solver thread is raised here, and so is
+    a KeyboardInterrupt of the wait, once ``cancel`` is set."""
+    cancel = cancel or threading.Event()
     done = threading.Event()
     failed: list[BaseException] = []
 
@@ -198,12 +204,18 @@ def _run_watched(highs: Any, deadline: float | None, stop: Stop | None) -> bool:
 
     threading.Thread(target=solve, name="highs", daemon=True).start()
     asked: float | None = None
-    while not done.wait(0.05):
-        now = time.perf_counter()
-        if asked is None and stop is not None and stop.requested:
-            asked = now
-        if (deadline is not None and now > deadline) or (asked is not None and now > asked + GRACE):
-            return True
+    try:
+        while not done.wait(0.05):
+            now = time.perf_counter()
+            if asked is None and stop is not None and stop.requested:
+                asked = now
+            late = deadline is not None and now > deadline
+            if late or (asked is not None and now > asked + GRACE):
+                cancel.set()
+                return True
+    except BaseException:  # Ctrl-C in a notebook: the solve stops at its next check
+        cancel.set()
+        raise
     if failed:
         raise failed[0]
     return False
