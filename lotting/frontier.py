@@ -85,8 +85,7 @@ def frontier(
     counts = sorted({k for k in wanted if 1 <= k <= scenario.max_lots} | {chosen.metrics["n_lots"]})
     scored = 1 if scenario.max_reserved == 0 else None  # one lot: scored, not solved
     n = chosen.metrics["n_lots"]
-    # outwards from split's plan: each k starts from a neighbour of the k next to it
-    todo = [k for k in sorted(counts, key=lambda k: (abs(k - n), k)) if k not in (n, scored)]
+    todo = [k for k in outwards(counts, n) if k != scored]
     solved = solve_each(
         case,
         scenario,
@@ -158,8 +157,7 @@ def solve_chain(case: Case, chain: Chain) -> dict[int | None, Outcome]:
                 work_limit=options[2],
             )
             outcomes[None] = Outcome(around.status, around, "", time.perf_counter() - began)
-            n = around.metrics["n_lots"]
-            counts = sorted((k for k in chain.counts if k != n), key=lambda k: (abs(k - n), k))
+            counts = outwards(chain.counts, around.metrics["n_lots"])
         for k, plan, status in solve_each(
             case, chain.scenario, list(counts), *options, around=around
         ):
@@ -180,6 +178,16 @@ def solve_chain(case: Case, chain: Chain) -> dict[int | None, Outcome]:
     return {
         k: replace(o, plan=o.plan and replace(o.plan, boundaries=None)) for k, o in outcomes.items()
     }
+
+
+def outwards(counts: Iterable[int], n: int) -> list[int]:
+    """The counts other than n, nearest to n first (then the smaller): the order in which each
+    k's neighbour (k ± 1) is solved before it, split's plan having n lots.
+
+    >>> outwards([1, 2, 3, 4, 5], 4)
+    [3, 5, 2, 1]
+    """
+    return sorted((k for k in counts if k != n), key=lambda k: (abs(k - n), k))
 
 
 def chains(counts: Sequence[int], pieces: int) -> list[tuple[int, ...]]:

@@ -33,7 +33,7 @@ from lotting.mip.solver import GAP_REL, SolverRun, run
 from lotting.mip.warmstart import greedy_start
 from lotting.plan import Plan
 from lotting.progress import Event, Progress, relative_gap
-from lotting.rules.blocks import Block, make_blocks
+from lotting.rules.blocks import Block, make_blocks, units_of
 from lotting.rules.lots import LotJudge
 from lotting.rules.options import Option, build_options, holdable
 from lotting.rules.scoring import Evaluation, evaluate_division, evaluate_lots, objective
@@ -516,8 +516,7 @@ def _neighbour(
         division = best_neighbour(judge, blocks, found[near], k, settings.tie_trials)
         if division is None:
             continue
-        units = [[u for b in lot for u in blocks[b].units] for lot in division]
-        evaluation = evaluate_lots(case, judge.scenario, units, judge.options)
+        evaluation = evaluate_lots(case, judge.scenario, units_of(blocks, division), judge.options)
         if not evaluation.breaches:
             return division, evaluation
     return None
@@ -559,14 +558,13 @@ def _tied_rank(
     taken = [canonical(cut) for cut in cuts]
     worth = float(last.evaluation.metrics["objective"])
 
-    def units(lots: Sequence[tuple[int, ...]]) -> list[frozenset[int]]:
-        return [frozenset(u for b in lot for u in blocks[b].units) for lot in lots]
-
+    reserved_units = [frozenset(lot) for lot in units_of(blocks, fixed)]
     found = tied_divisions(
         judge, blocks, taken[-1], taken, worth, fixed, settings.tie_trials, GAP_REL
     )
     for division in found:
-        tied = evaluate_lots(case, scenario, units(division), judge.options, reserved=units(fixed))
+        groups = units_of(blocks, division)
+        tied = evaluate_lots(case, scenario, groups, judge.options, reserved=reserved_units)
         if not tied.breaches:  # the rules over the whole division hold too (the award cap)
             return tied
     return None
@@ -744,5 +742,4 @@ def _start_division(
     start: tuple[list[int], list[list[int]]], listed: list[Candidate], blocks: list[Block]
 ) -> list[list[int]]:
     """Unit positions per lot of a greedy start (chosen candidates, then plain lots)."""
-    groups = [list(listed[c].blocks) for c in start[0]] + start[1]
-    return [[u for b in group for u in blocks[b].units] for group in groups]
+    return units_of(blocks, [list(listed[c].blocks) for c in start[0]] + start[1])

@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 
 from lotting.progress import relative_gap
-from lotting.rules.blocks import Block
+from lotting.rules.blocks import Block, units_of
 from lotting.rules.lots import LotCheck, LotJudge
-from lotting.rules.scoring import objective
+from lotting.rules.scoring import division_objective
 
 #: A division as its lots, each the sorted tuple of its blocks, lots in order of first block.
 Division = tuple[tuple[int, ...], ...]
@@ -40,22 +40,49 @@ def canonical(lots: Collection[Collection[int]]) -> Division:
     return tuple(sorted(tuple(sorted(lot)) for lot in lots))
 
 
+class _Checks:
+    """The lot rules' verdict on lots given as block tuples, each judged once (``reserved``:
+    those judged as reserved lots); ``len`` is the number judged, the searches' work."""
+
+    def __init__(
+        self, judge: LotJudge, blocks: Sequence[Block], reserved: Collection[tuple[int, ...]] = ()
+    ) -> None:
+        self.judge, self.blocks, self.reserved = judge, blocks, set(reserved)
+        self.known: dict[tuple[int, ...], LotCheck] = {}
+
+    def __len__(self) -> int:
+        return len(self.known)
+
+    def __call__(self, division: Division) -> list[LotCheck] | None:
+        """The checks of every lot of the division, or None when one breaks a lot rule."""
+        for lot in division:
+            if lot not in self.known:
+                [units] = units_of(self.blocks, [lot])
+                self.known[lot] = self.judge.judge(units, reserved=lot in self.reserved)
+        checks = [self.known[lot] for lot in division]
+        return None if any(c.breaches for c in checks) else checks
+
+
+def _near(areas: Collection[str], judge: LotJudge) -> set[str] | None:
+    """The areas and their neighbours (None without an adjacency graph: every lot is near)."""
+    if judge.neighbours is None:
+        return None
+    return set(areas).union(*(judge.neighbours[x] for x in areas))
+
+
 def moves(division: Division, blocks: Sequence[Block], judge: LotJudge) -> Iterator[Division]:
     """Every division one block move away: a block leaves a lot of two or more blocks for
     another lot that holds or borders one of its areas (any lot without an adjacency graph),
     in a fixed order (lots, then blocks, then the receiving lots)."""
-    neighbours = judge.neighbours
     lots = [set(lot) for lot in division]
     areas = [set().union(*(blocks[b].areas for b in lot)) for lot in division]
     for a, lot in enumerate(division):
         if len(lot) < 2:
             continue
         for b in lot:
-            near = set(blocks[b].areas)
-            if neighbours is not None:
-                near |= set().union(*(neighbours[x] for x in blocks[b].areas))
+            near = _near(blocks[b].areas, judge)
             for c in range(len(division)):
-                if c == a or (neighbours is not None and areas[c].isdisjoint(near)):
+                if c == a or (near is not None and areas[c].isdisjoint(near)):
                     continue
                 moved = [set(x) for x in lots]
                 moved[a].discard(b)
@@ -81,31 +108,18 @@ def tied_divisions(
     over the whole division (the award cap, max_lots) are left to the caller's exact
     evaluation.
     """
-    scenario = judge.scenario
     seen = set(taken)
     keep = set(fixed)
-    checks: dict[tuple[int, ...], LotCheck] = {}
-
-    def check(lot: tuple[int, ...]) -> LotCheck:
-        if lot not in checks:
-            units = [u for b in lot for u in blocks[b].units]
-            checks[lot] = judge.judge(units, reserved=lot in keep)
-        return checks[lot]
-
+    checks = _Checks(judge, blocks, keep)
     for moved in moves(around, blocks, judge):
         if len(checks) >= trials:
             return
         if moved in seen or not keep.issubset(moved):
             continue
         seen.add(moved)
-        lots = [check(lot) for lot in moved]
-        if any(c.breaches for c in lots):
-            continue
-        reach = len({t for c in lots for t in c.holders})
-        open_value = sum(c.value for c in lots if c.holders)
-        reserved = sum(c.value for c in lots if c.reserved)
-        value = objective(scenario, reach, open_value, len(lots), reserved)
-        if (relative_gap(value, worth) or 0.0) <= tolerance:
+        lots = checks(moved)
+        value = None if lots is None else division_objective(judge.scenario, lots)
+        if value is not None and (relative_gap(value, worth) or 0.0) <= tolerance:
             yield moved
 
 
@@ -113,13 +127,10 @@ def merges(division: Division, blocks: Sequence[Block], judge: LotJudge) -> Iter
     """Every division with two lots made one, where the two hold or border each other's areas
     (any two without an adjacency graph), in a fixed order."""
     areas = [set().union(*(blocks[b].areas for b in lot)) for lot in division]
-    neighbours = judge.neighbours
     for a in range(len(division)):
-        near = set(areas[a])
-        if neighbours is not None:
-            near |= set().union(*(neighbours[x] for x in areas[a]))
+        near = _near(areas[a], judge)
         for c in range(a + 1, len(division)):
-            if neighbours is None or not areas[c].isdisjoint(near):
+            if near is None or not areas[c].isdisjoint(near):
                 rest = [lot for i, lot in enumerate(division) if i not in (a, c)]
                 yield canonical([*rest, division[a] + division[c]])
 
@@ -154,21 +165,13 @@ def best_neighbour(
         near = splits(division)
     else:
         return None
-    scenario = judge.scenario
-    checks: dict[tuple[int, ...], LotCheck] = {}
+    checks = _Checks(judge, blocks)
     best: tuple[float, Division] | None = None
     for moved in dict.fromkeys(near):  # each division once, in order
         if len(checks) >= trials:
             break
-        for lot in moved:
-            if lot not in checks:
-                checks[lot] = judge.judge([u for b in lot for u in blocks[b].units])
-        found = [checks[lot] for lot in moved]
-        if any(c.breaches for c in found):
-            continue
-        reach = len({t for c in found for t in c.holders})
-        open_value = sum(c.value for c in found if c.holders)
-        value = objective(scenario, reach, open_value, len(found))
-        if best is None or value > best[0]:
+        found = checks(moved)
+        value = None if found is None else division_objective(judge.scenario, found)
+        if value is not None and (best is None or value > best[0]):
             best = (value, moved)
     return None if best is None else best[1]

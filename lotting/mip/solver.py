@@ -145,13 +145,10 @@ def _run_highs(
     )
     for event in events:  # a reused model keeps no callbacks of an earlier solve
         event.clear()
-    dual = [math.inf]
-    highs.cbMipInterrupt.subscribe(lambda e: dual.__setitem__(0, e.data_out.mip_dual_bound))
+    dual = [math.inf]  # the MIP's bound at its last interrupt check: kept if it is abandoned
     cancel = threading.Event()  # set when the solve is abandoned or the wait interrupted
-    for event in events[:3]:
-        event.subscribe(lambda e: e.interrupt() if cancel.is_set() else None)
-        if stop is not None:
-            event.subscribe(_interrupter(stop))
+    for event, kept in zip(events[:3], (dual, None, None), strict=True):
+        event.subscribe(_interrupter(stop, cancel, kept))
     if start:
         index = np.array(list(start), dtype=np.int32)
         value = np.array(list(start.values()), dtype=np.float64)
@@ -228,11 +225,16 @@ def solver_running() -> bool:
     return any(t.name == "highs" and t.is_alive() for t in threading.enumerate())
 
 
-def _interrupter(stop: Stop) -> Callable[[Any], None]:
-    """A highspy callback that interrupts the solve once ``stop`` is due."""
+def _interrupter(
+    stop: Stop | None, cancel: threading.Event, dual: list[float] | None = None
+) -> Callable[[Any], None]:
+    """A highspy interrupt callback: it interrupts the solve once ``stop`` is due or ``cancel``
+    is set, and (MIP checks) keeps the solver's bound in ``dual``."""
 
     def check(event: Any) -> None:
-        if stop.due():
+        if dual is not None:
+            dual[0] = event.data_out.mip_dual_bound
+        if cancel.is_set() or (stop is not None and stop.due()):
             event.interrupt()
 
     return check

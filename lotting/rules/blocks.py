@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lotting.inputs.case import Case
@@ -43,6 +44,15 @@ def make_blocks(case: Case) -> list[Block]:
         )
         for key in order
     ]
+
+
+def units_of(blocks: Sequence[Block], lots: Iterable[Iterable[int]]) -> list[list[int]]:
+    """Unit positions of each lot given as block positions.
+
+    >>> units_of(make_blocks(case), [[0], [1, 2]])
+    [[0], [1, 2]]
+    """
+    return [[u for b in lot for u in blocks[b].units] for lot in lots]
 
 
 def own_value(block: Block, own: frozenset[int]) -> float:

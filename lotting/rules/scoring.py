@@ -181,7 +181,7 @@ def evaluate_lots(
         "fewest_bidders": min((int(r["bidders"]) for r in rows), default=0),
         "reserved_value": reserved_value,
         "fewest_robust_bidders": min((c.robust_bidders for c in checks), default=0),
-        "objective": objective(scenario, reach, open_value, n_lots, reserved_value),
+        "objective": division_objective(scenario, checks),
     }
     lots_df = pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
     suppliers = case.suppliers
@@ -192,6 +192,15 @@ def evaluate_lots(
     return Evaluation(
         lots_df, assignment, metrics, breaches, lot_options, tuple(judge.options), names, award
     )
+
+
+def division_objective(scenario: Scenario, checks: Sequence[LotCheck]) -> float:
+    """DESIGN.md objective of a division from its lots' checks: each target holder reached
+    once, the open value of lots with a target holder, the reserved lots' value."""
+    reach = len({t for check in checks for t in check.holders})
+    open_value = sum(check.value for check in checks if check.holders)
+    reserved_value = sum(check.value for check in checks if check.reserved)
+    return objective(scenario, reach, open_value, len(checks), reserved_value)
 
 
 def objective(
