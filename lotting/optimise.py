@@ -20,7 +20,7 @@ from lotting.errors import (
 )
 from lotting.inputs.case import Case
 from lotting.mip.candidates import Candidate, listed_candidates
-from lotting.mip.colgen import master_bound
+from lotting.mip.colgen import RuledOut, master_bound, ruled_out
 from lotting.mip.diagnose import (
     infeasibility_reasons,
     lot_count_reasons,
@@ -189,6 +189,7 @@ def solve(
         raise InfeasibleError(reasons)
     listed: list[Candidate] = []
     credited: list[int] | None = None
+    ruled = RuledOut()  # what no division better than the start uses (rank 0 only)
     sampled = False
     if enumerate_lots or scenario.max_reserved > 0:
         listed, too_many = listed_candidates(case, scenario, options, blocks, settings, stop)
@@ -219,11 +220,15 @@ def solve(
             case, scenario, start, listed, blocks, options
         ):
             start = None  # a start the award cap forbids must not be handed over as feasible
-        if start is not None and progress is not None:
+        if start is not None:
             first = evaluate_lots(case, scenario, _start_division(start, listed, blocks), options)
             value = float(first.metrics["objective"])
             tell("start", f"start found: objective {value:,.0f}", objective=value)
-        elif start is None:
+            if strong is not None:
+                ruled = ruled_out(
+                    strong, scenario, value, start[0], [b for p in start[1] for b in p]
+                )
+        else:
             tell("start", "no start found; the solver searches from scratch")
     if strong is not None:  # told after the start, as the solver's bounds are
         tell("bound", f"bound {strong.bound:,.0f} (column generation)", bound=strong.bound)
@@ -255,10 +260,21 @@ def solve(
                 and remaining is not None
                 and remaining < settings.model_share * time_limit
             )
+            first_rank = rank == 0 and start is not None
+            kept = [c for c in range(len(listed)) if not (first_rank and c in ruled.candidates)]
             if not stop.due() and not no_time:
                 try:
                     model = _build(
-                        case, judge, blocks, listed, credited, settings, exact_lots, cuts, stop
+                        case,
+                        judge,
+                        blocks,
+                        [listed[c] for c in kept],
+                        credited,
+                        settings,
+                        exact_lots,
+                        cuts,
+                        stop,
+                        ruled if first_rank else None,
                     )
                 except Abandoned:  # the deadline (or Ctrl-C) came while building: as if due before
                     model = None
@@ -275,7 +291,7 @@ def solve(
                     model.mip,
                     solver,
                     None if remaining is None else max(1.0, remaining / left),
-                    model.start(*start) if start and rank == 0 else None,
+                    _renumbered(model, kept, start) if first_rank else None,
                     presolve,
                     node_limit=work_limit,
                     progress=progress,
@@ -353,9 +369,11 @@ def _build(
     exact_lots: int | None = None,
     no_good: Sequence[Sequence[tuple[int, ...]]] = (),
     stop: Stop | None = None,
+    ruled: RuledOut | None = None,
 ) -> LotModel:
     """The MIP of the judge's scenario and options over the listed lots, for :func:`solve` and
-    :func:`solve_each` alike (coverage rows aggregated past ``settings.aggregate_from`` blocks)."""
+    :func:`solve_each` alike (coverage rows aggregated past ``settings.aggregate_from`` blocks;
+    ``ruled``: compact-lot blocks left out)."""
     return build_model(
         judge.scenario,
         judge.options,
@@ -368,7 +386,19 @@ def _build(
         reduced=judge.reduced,
         no_good=no_good,
         stop=stop,
+        ruled=ruled,
     )
+
+
+def _renumbered(
+    model: LotModel, kept: Sequence[int], start: tuple[list[int], list[list[int]]] | None
+) -> dict[int, float] | None:
+    """The start's values in a model built over the listed candidates ``kept`` (numbers in
+    the full list; the start's own are always kept)."""
+    if start is None:
+        return None
+    position = {c: i for i, c in enumerate(kept)}
+    return model.start([position[c] for c in start[0]], start[1])
 
 
 def solve_each(
@@ -427,7 +457,22 @@ def solve_each(
         if lot_count_reasons(case, scenario, blocks, k):
             yield k, None, "infeasible"
             continue
-        columns, upper = model.lot_columns(k)
+        within = stop.within(time_limit or None)
+        near = _neighbour(case, judge, blocks, found, k, settings)
+        strong = master_bound(scenario, options, blocks, listed, too_many, k, settings, within)
+        ruled = RuledOut()
+        if near is not None and strong is not None:
+            worth = float(near[1].metrics["objective"])
+            if (relative_gap(worth, strong.bound) or 0.0) <= GAP_REL:
+                # the neighbour meets the column-generation bound for k lots: proven, no solve
+                found[k] = near[0]
+                ran = SolverRun("optimal", None, 0.0, solver)
+                plan = _plan(case, scenario, near[1], ran, "optimal", worth, None, began, model)
+                yield k, plan, "optimal"
+                continue
+            chosen, plain = _start_lots(listed, near[0])
+            ruled = ruled_out(strong, scenario, worth, chosen, [b for lot in plain for b in lot])
+        columns, upper = model.ruled_columns(k, ruled)
         if highs is not None:
             highs.changeRowBounds(model.lot_row, k, k)
             highs.changeColsBounds(
@@ -440,18 +485,6 @@ def solve_each(
             model.mip.bounds(model.lot_row, k, k)
             for var, up in zip(columns, upper, strict=True):
                 model.mip.col_upper[var] = up
-        within = stop.within(time_limit or None)
-        near = _neighbour(case, judge, blocks, found, k, settings)
-        strong = master_bound(scenario, options, blocks, listed, too_many, k, settings, within)
-        if near is not None and strong is not None:
-            worth = float(near[1].metrics["objective"])
-            if (relative_gap(worth, strong.bound) or 0.0) <= GAP_REL:
-                # the neighbour meets the column-generation bound for k lots: proven, no solve
-                found[k] = near[0]
-                ran = SolverRun("optimal", None, 0.0, solver)
-                plan = _plan(case, scenario, near[1], ran, "optimal", worth, None, began, model)
-                yield k, plan, "optimal"
-                continue
         start = None if near is None else _start_values(model, listed, near[0])
         if start is None and previous is not None:
             start = model.known(previous)
@@ -522,12 +555,17 @@ def _neighbour(
     return None
 
 
-def _start_values(model: LotModel, listed: list[Candidate], division: Division) -> dict[int, float]:
-    """A known division as the model's start: its lots that are listed candidates are those, the
-    rest plain lots (the solver adds what credit they earn)."""
+def _start_lots(listed: list[Candidate], division: Division) -> tuple[list[int], list[list[int]]]:
+    """A known division as a start: its lots that are listed candidates (their numbers) and
+    the rest as plain lots (block lists; the solver adds what credit they earn)."""
     index = {tuple(sorted(c.blocks)): i for i, c in enumerate(listed) if not c.reserved}
     chosen = [index[lot] for lot in division if lot in index]
-    return model.start(chosen, [list(lot) for lot in division if lot not in index])
+    return chosen, [list(lot) for lot in division if lot not in index]
+
+
+def _start_values(model: LotModel, listed: list[Candidate], division: Division) -> dict[int, float]:
+    """A known division as the model's start (:func:`_start_lots`)."""
+    return model.start(*_start_lots(listed, division))
 
 
 def _block_lots(evaluation: Evaluation, blocks: Sequence[Block]) -> dict[int, tuple[int, ...]]:

@@ -15,7 +15,7 @@ from lotting.mip.candidates import listed_candidates
 from lotting.mip.colgen import knapsack, master_bound
 from lotting.optimise import cheap_bound
 from lotting.rules.blocks import make_blocks
-from lotting.rules.options import build_options
+from lotting.rules.options import build_options, holdable
 from lotting.settings import Settings
 
 SEEDS = range(40)
@@ -90,3 +90,92 @@ def test_knapsack_takes_the_best_ratio_first_and_a_share_of_the_next():
     value, shares = knapsack(np.array([1.0, 6.0, 4.0]), np.array([1.0, 3.0, 4.0]), 5.0)
     assert value == pytest.approx(1.0 + 6.0 + 4.0 * 0.25)
     assert shares.tolist() == [1.0, 1.0, 0.25]
+
+
+def feasible_divisions(case, scenario):
+    """Every feasible division of the units with its objective (brute force, as tests/brute.py)."""
+    from brute import partitions
+    from lotting.rules.lots import LotJudge
+    from lotting.rules.scoring import objective
+
+    judge = LotJudge(case, scenario, build_options(case, scenario))
+    bundles = case.contract["bundle"].tolist()
+    memo: dict = {}
+    out = []
+    for division in partitions(list(range(len(case.contract)))):
+        if len(division) > scenario.max_lots:
+            continue
+        lot_of = {u: i for i, lot in enumerate(division) for u in lot}
+        together: dict = {}
+        if any(together.setdefault(b, lot_of[u]) != lot_of[u] for u, b in enumerate(bundles) if b):
+            continue
+        checks = [memo.setdefault(frozenset(lot), judge.judge(sorted(lot))) for lot in division]
+        if any(c.breaches for c in checks):
+            continue
+        reach = len({t for c in checks for t in c.holders})
+        open_value = sum(c.value for c in checks if c.holders)
+        out.append((objective(scenario, reach, open_value, len(division)), division, checks))
+    return out
+
+
+@pytest.mark.parametrize("listing", ["all", "few"])
+def test_what_the_prices_rule_out_is_in_no_better_division(listing, tmp_path):
+    """Against every feasible division: with a value just below the optimum, or one of the next
+    five divisions' values, known, no division worth more keeps a ruled-out lot in the form the
+    model values it exactly: its listed lot, else a credited option's compact lot, else plain."""
+    from lotting.mip.colgen import ruled_out
+
+    ruled_any = 0
+    for seed in SEEDS:
+        case, scenario = make(seed, tmp_path)
+        divisions = feasible_divisions(case, scenario)
+        if not divisions:
+            continue
+        options, blocks = build_options(case, scenario), make_blocks(case)
+        settings = Settings(max_sets_per_option=3 if listing == "few" else 20_000)
+        listed, unlisted = listed_candidates(case, scenario, options, blocks, settings)
+        found = master_bound(scenario, options, blocks, listed, unlisted)
+        assert found is not None
+        block_of = {u: b for b, block in enumerate(blocks) for u in block.units}
+        number = {tuple(sorted(c.blocks)): k for k, c in enumerate(listed)}
+        can = [set(h) for h in holdable(options, blocks)]
+        values = sorted({round(d[0], 6) for d in divisions}, reverse=True)
+        for known in [values[0] - 1e-3 * max(1.0, abs(values[0])), *values[1:6]]:
+            out = ruled_out(found, scenario, known)
+            ruled_any += len(out.candidates) + len(out.plain) + len(out.opened)
+            for worth, division, checks in divisions:
+                if worth <= known + 1e-6 * max(1.0, abs(known)):
+                    continue
+                for lot, check in zip(division, checks, strict=True):
+                    where = tuple(sorted({block_of[u] for u in lot}))
+                    if where in number:
+                        assert number[where] not in out.candidates, (seed, known, where)
+                    elif not check.holders:
+                        assert out.plain.isdisjoint(where), (seed, known, where)
+                    else:
+                        credited = [options.index(o) for o in check.eligible]
+                        credited = [o for o in credited if o in unlisted and set(where) <= can[o]]
+                        assert any(
+                            out.opened.get(o, frozenset()).isdisjoint(where) for o in credited
+                        )
+    assert ruled_any > 0  # the rule binds on these cases
+
+
+def test_the_example_start_rules_out_listed_lots_and_plain_blocks():
+    """The example's start is optimal (595,950): the bound's prices rule out some listed lots and
+    blocks no better division could put in a plain lot, and the model without them is smaller."""
+    from lotting.mip.colgen import ruled_out
+    from lotting.mip.model import build_model
+
+    case = load_case("data/example/contract.csv")
+    scenario = Scenario()
+    options, blocks = build_options(case, scenario), make_blocks(case)
+    listed, unlisted = listed_candidates(case, scenario, options, blocks)
+    found = master_bound(scenario, options, blocks, listed, unlisted)
+    assert found is not None
+    out = ruled_out(found, scenario, 595_950)
+    assert len(out.candidates) > 10 and len(out.plain) > 5
+    full = build_model(scenario, options, blocks, case.adjacency, listed, unlisted)
+    small = build_model(scenario, options, blocks, case.adjacency, listed, unlisted, ruled=out)
+    assert small.stats["variables"] < full.stats["variables"]
+    assert ruled_out(found, scenario, 0.0) == ruled_out(found, scenario, -1e9)  # nothing below

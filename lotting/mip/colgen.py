@@ -45,12 +45,23 @@ LP relaxation of the master over all (relaxed) lots.
 
 The work is counted in pricing rounds (``settings.colgen_rounds``), not seconds, so the bound is
 the same on any machine; ``stop`` only cuts it short (the best bound so far still holds).
+
+**What the prices rule out** (reduced-cost fixing, :func:`ruled_out`). With the prices of the
+round that gave the bound B, and t the best reduced profit of that round, a division D holding
+a lot L has at most |D| − 1 other lots, each of reduced profit at most t, so (as above)
+objective(D) ≤ B − t + r_L, for either sign of t. Given a known feasible division worth z, a
+lot with B − t + r_L < z is in no better division: the listed lots with that margin, and the
+blocks that no lot of a compact family (plain, or opened by a credited option) holding them can
+lift to z, by the part 2 and 3 bounds with that block forced in, can be left out of the model.
+Every better division keeps the one form in which the model values it exactly (its listed lot;
+else its compact lots of an eligible credited option's family; else plain lots), so the
+reduced model's optimum, with the known division in it, is the full model's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -81,6 +92,38 @@ class MasterBound:
     columns: int
     converged: bool
     weights: tuple[float, ...]
+    #: The prices of the round that gave ``bound``, for :func:`ruled_out`.
+    prices: _Prices | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class _Prices:
+    """Block prices π, target prices σ and the best reduced profit t of one pricing round, with
+    the listed lots and relaxed families they were taken over."""
+
+    pi: Floats
+    sigma: Floats
+    top: float
+    pool: _Pool
+    families: tuple[_Family, ...]
+
+
+@dataclass(frozen=True)
+class RuledOut:
+    """What no division better than a known one uses (:func:`ruled_out`): listed candidates (by
+    number), blocks of the plain lots, and blocks of each credited option's compact lots."""
+
+    candidates: frozenset[int] = frozenset()
+    plain: frozenset[int] = frozenset()
+    opened: Mapping[int, frozenset[int]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """One line: how much was ruled out."""
+        opened = sum(len(b) for b in self.opened.values())
+        return (
+            f"{len(self.candidates)} listed lots, {len(self.plain)} blocks of plain lots and "
+            f"{opened} of compact lots ruled out"
+        )
 
 
 @dataclass(frozen=True)
@@ -94,6 +137,8 @@ class _Family:
     limit: float
     open: bool
     targets: Ints
+    #: The credited option whose lots these are (None: plain lots).
+    option: int | None = None
 
 
 def knapsack(profit: Floats, values: Floats, limit: float) -> tuple[float, Floats]:
@@ -186,7 +231,8 @@ def _families(
             {target[t] for p in loose if not mine.isdisjoint(held[p]) for t in options[p].targets}
         )
         at = np.array(held[o], dtype=np.int64)
-        out.append(_Family(at, values[at], limit(o), True, np.array(credited, dtype=np.int64)))
+        credit = np.array(credited, dtype=np.int64)
+        out.append(_Family(at, values[at], limit(o), True, credit, o))
     if scenario.min_bidders <= 0:
         at = np.arange(len(blocks), dtype=np.int64)
         out.append(_Family(at, values[at], np.inf, False, np.zeros(0, dtype=np.int64)))
@@ -251,6 +297,7 @@ def master_bound(
         else:  # a plain lot of the division: no holders, never worth more than as plain
             master.add(-scenario.lot_cost, {b: 1.0 for b in lot}, [])
     best, value, rounds, converged = np.inf, np.nan, 0, False
+    prices: _Prices | None = None
     slack = 1e-7 * scale
     while rounds < settings.colgen_rounds and not (stop is not None and stop.due()):
         rounds += 1
@@ -265,7 +312,9 @@ def master_bound(
             top = max(top, -scenario.lot_cost + best_set + credit)
         reach = float(np.maximum(rv - sigma, 0.0).sum())
         shape = most * top if top >= 0 else fewest * top
-        best = min(best, reach + float(pi.sum()) + shape)
+        here = reach + float(pi.sum()) + shape
+        if here < best:
+            best, prices = here, _Prices(pi, sigma, top, pool, tuple(families))
         wanted = np.flatnonzero((reduced - mu > slack) & ~present)
         order = np.argsort(-reduced[wanted], kind="stable")[: settings.colgen_columns]
         fresh = [int(k) for k in wanted[order]]
@@ -281,7 +330,71 @@ def master_bound(
     weights = [0.0] * len(candidates)
     for k, x in master.shares().items():
         weights[pool.index[k]] = x
-    return MasterBound(best, float(value), rounds, master.columns, converged, tuple(weights))
+    return MasterBound(
+        best, float(value), rounds, master.columns, converged, tuple(weights), prices
+    )
+
+
+def forced_knapsack(profit: Floats, values: Floats, limit: float) -> Floats:
+    """For each item, an upper bound on Σ profit over sets within ``limit`` that hold it (−inf
+    when it alone exceeds the limit): the fractional knapsack with its room taken, exact when
+    the item is whole in the unforced optimum.
+
+    >>> forced_knapsack(np.array([3.0, 2.0, -1.0]), np.array([2.0, 2.0, 1.0]), 3.0)
+    array([4. , 3.5, 2. ])
+    """
+    best, shares = knapsack(profit, values, limit)
+    good = np.flatnonzero(profit > 0)
+    order = good[np.argsort(-profit[good] / np.maximum(values[good], 1e-300), kind="stable")]
+    filled = np.concatenate([[0.0], np.cumsum(values[order])])
+    gained = np.concatenate([[0.0], np.cumsum(profit[order])])
+    room = limit - values
+    whole = np.searchsorted(filled, np.maximum(room, 0.0), side="right") - 1
+    rest = gained[whole]
+    partial = whole < len(order)
+    nxt = order[np.minimum(whole, len(order) - 1)] if len(order) else np.zeros(0, dtype=np.int64)
+    if len(order):
+        left = np.where(partial, np.maximum(room, 0.0) - filled[whole], 0.0)
+        rest = rest + np.where(partial, left / values[nxt] * profit[nxt], 0.0)
+    out = profit + np.where(np.isfinite(room), rest, gained[-1])
+    out = np.where(shares >= 1.0, np.minimum(out, best), out)
+    return np.where(room < -TOLERANCE * max(1.0, abs(limit)), -np.inf, out)
+
+
+def ruled_out(
+    bound: MasterBound,
+    scenario: Scenario,
+    known: float,
+    keep: Sequence[int] = (),
+    keep_plain: Sequence[int] = (),
+) -> RuledOut:
+    """The listed candidates and compact-lot blocks no division worth more than ``known`` (the
+    objective of a feasible division) uses, by the margins of the module docstring; ``keep``
+    (candidates) and ``keep_plain`` (blocks) are the known division's own, never ruled out.
+    Nothing is ruled out without prices (reserved lots, or no round run)."""
+    prices = bound.prices
+    if prices is None:
+        return RuledOut()
+    floor = known - 1e-7 * max(1.0, abs(known), abs(bound.bound))  # rounding of the LP's duals
+    lift = bound.bound - prices.top
+    margins = lift + prices.pool.prices(prices.pi, prices.sigma)
+    candidates = {prices.pool.index[k] for k in np.flatnonzero(margins < floor).tolist()}
+    plain = np.full(len(prices.pi), -np.inf)
+    opened: dict[int, frozenset[int]] = {}
+    for family in prices.families:
+        gain = scenario.open_rate * family.values if family.open else np.zeros(len(family.values))
+        credit = float(prices.sigma[family.targets].sum()) if len(family.targets) else 0.0
+        best = forced_knapsack(gain - prices.pi[family.blocks], family.values, family.limit)
+        margin = lift - scenario.lot_cost + credit + best
+        if family.option is None:
+            plain[family.blocks] = np.maximum(plain[family.blocks], margin)
+        else:
+            opened[family.option] = frozenset(family.blocks[margin < floor].tolist())
+    return RuledOut(
+        frozenset(candidates) - set(keep),
+        frozenset(np.flatnonzero(plain < floor).tolist()) - set(keep_plain),
+        {o: out for o, out in opened.items() if out},
+    )
 
 
 class _Master:

@@ -32,6 +32,7 @@ from typing import Any, TypeAlias
 import networkx as nx
 
 from lotting.mip.candidates import Candidate
+from lotting.mip.colgen import RuledOut
 from lotting.rules.blocks import Block, own_value
 from lotting.rules.options import Option, holdable
 from lotting.scenario import Scenario
@@ -110,11 +111,12 @@ class LotModel:
             values.update({var: 0.0 for var in (*family.x.values(), *family.y.values())})
         for c in chosen:
             values[self.z[c]] = 1.0
-        family = self.families[0]  # the plain family holds every block, in contract order
+        family = self.families[0]  # the plain family's blocks, in contract order
+        local = {b: i for i, b in enumerate(family.members)}
         for lot, group in enumerate(sorted(plain, key=min)):
             values[family.y[lot]] = 1.0
             for b in group:
-                values[family.x[b, lot]] = 1.0
+                values[family.x[local[b], lot]] = 1.0
         return values
 
     def lot_columns(self, k: int) -> tuple[list[Var], list[float]]:
@@ -130,6 +132,19 @@ class LotModel:
             for lot, var in family.y.items():
                 columns.append(var)
                 upper.append(float(lot < k))
+        return columns, upper
+
+    def ruled_columns(self, k: int, ruled: RuledOut) -> tuple[list[Var], list[float]]:
+        """:meth:`lot_columns` for k lots and the listed lots' columns, with every column of a
+        lot or compact-lot block in ``ruled`` closed (the frontier's k, one model for all)."""
+        columns, upper = self.lot_columns(k)
+        for family in self.families:
+            out = ruled.plain if family.opener is None else ruled.opened.get(family.opener, ())
+            if out:
+                closed = {var for (i, _), var in family.x.items() if family.members[i] in out}
+                upper = [0.0 if v in closed else up for v, up in zip(columns, upper, strict=True)]
+        columns += list(self.z.values())
+        upper += [float(c not in ruled.candidates) for c in self.z]
         return columns, upper
 
     def known(self, values: Values) -> dict[Var, float]:
@@ -347,6 +362,7 @@ def build_model(
     reduced: Mapping[tuple[int, str], Option] | None = None,
     no_good: Sequence[Sequence[tuple[int, ...]]] = (),
     stop: Stop | None = None,
+    ruled: RuledOut | None = None,
 ) -> LotModel:
     """Build the MIP; options that can never be eligible are left out.
 
@@ -365,7 +381,10 @@ def build_model(
     ``no_good`` (divisions as lists of block tuples) :func:`define_no_good`.
 
     ``stop`` is asked between families of rows: once it is due, :class:`Abandoned` is raised
-    (building the 150-unit model takes seconds, which a deadline must not run past).
+    (building the 150-unit model takes seconds, which a deadline must not run past). ``ruled``
+    (:func:`lotting.mip.colgen.ruled_out`) leaves blocks out of the plain and the credited
+    options' compact lots where no division better than a known one has them (the listed lots
+    it rules out are the caller's to drop from ``candidates``).
     """
 
     def check() -> None:
@@ -417,10 +436,14 @@ def build_model(
         unchanged=unchanged,
     )
     z = {c: m.var("z") for c in range(len(candidates))}
-    families = [define_family(m, context, list(range(n)), None)]
+    ruled = ruled or RuledOut()
+    plain = [b for b in range(n) if b not in ruled.plain]
+    families = [define_family(m, context, plain, None)]
     for o in openers:
         check()
-        families.append(define_family(m, context, can[o], o))
+        members = [b for b in can[o] if b not in ruled.opened.get(o, ())]
+        if members:
+            families.append(define_family(m, context, members, o))
     check()
     define_partition(m, n, candidates, z, families)
     lot_row = define_lot_count(m, scenario, families, z, exact_lots)
