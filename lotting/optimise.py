@@ -422,7 +422,8 @@ def solve_each(
     best division one merge or split from a division already found with k ± 1 lots
     (:func:`lotting.mip.neighbours.best_neighbour`; ``around``, split's own plan, is the first
     one), else from the previous k's solution, which HiGHS completes or rejects: solve the
-    counts outwards from ``around``'s.
+    counts outwards from ``around``'s. With such a start, the columns k's column-generation
+    prices rule out (:func:`lotting.mip.colgen.ruled_out`) are closed for that k too.
 
     Yields (k, plan, status); the plan is None when k is infeasible ("infeasible"), no
     division was found in time ("no_solution") or a stop was requested before it (the stop's

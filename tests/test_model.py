@@ -160,3 +160,30 @@ def test_building_stops_between_families_once_the_stop_is_due():
         build_model(scenario, options, blocks, case.adjacency, stop=stop)
     with pytest.raises(Abandoned):
         build_model(scenario, options, blocks, case.adjacency, stop=Stop.after(0.0))
+
+
+def test_ruled_out_blocks_leave_the_plain_family_and_their_columns_close():
+    """path4 built without block 1 in its plain lots has no x column for it there; in the full
+    model the frontier closes those columns instead, and a ruled-out listed lot's z, for k lots
+    (lots numbered k or more closed as before)."""
+    from lotting.mip.candidates import listed_candidates
+    from lotting.mip.colgen import RuledOut
+
+    case = case_with()
+    options, blocks = build_options(case, BASE), make_blocks(case)
+    listed, unlisted = listed_candidates(case, BASE, options, blocks)
+    full = build_model(BASE, options, blocks, case.adjacency, listed, unlisted)
+    assert len(listed) >= 2
+    b, last = listed[0].blocks[0], len(listed) - 1  # b stays in the listed lot 0
+    ruled = RuledOut(candidates=frozenset({last}), plain=frozenset({b}))
+    small = build_model(BASE, options, blocks, case.adjacency, listed, unlisted, ruled=ruled)
+    assert small.families[0].members == [x for x in range(len(blocks)) if x != b]
+    assert full.families[0].members == list(range(len(blocks)))
+    assert small.stats["variables"] < full.stats["variables"]
+    columns, upper = full.ruled_columns(2, ruled)
+    closed = {var for var, up in zip(columns, upper, strict=True) if up == 0.0}
+    plain = full.families[0]
+    assert {var for (i, _), var in plain.x.items() if i == b} <= closed
+    assert full.z[last] in closed and all(full.z[c] not in closed for c in range(last))
+    assert {var for (_, lot), var in plain.x.items() if lot >= 2} <= closed
+    assert all(var not in closed for (i, lot), var in plain.x.items() if i != b and lot < 2)
