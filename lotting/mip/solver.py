@@ -63,6 +63,7 @@ def run(
     log: bool = False,
     stop: Stop | None = None,
     highs: Any = None,
+    every_rule: bool = False,
 ) -> SolverRun:
     """Solve ``model`` (a maximisation) with the named solver; ``time_limit`` None or 0 = none.
 
@@ -77,7 +78,9 @@ def run(
     (HiGHS callbacks, which only observe the search); ``log`` also sends each line of the
     solver's own log to ``progress`` as a ``log`` event (never to stdout). ``highs`` is a
     ``highspy.Highs`` already holding this model (``model.to_highs()``), perhaps with changed
-    row bounds: the frontier solves one model for every k.
+    row bounds: the frontier solves one model for every k. HiGHS presolves without the rules
+    of :data:`PRESOLVE_RULES_OFF` unless ``every_rule`` (the start's packing MIPs, which are
+    not this model and were tuned with them).
     """
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver '{solver}'; expected one of {', '.join(SOLVERS)}")
@@ -91,8 +94,9 @@ def run(
         return SolverRun(status, None, time.perf_counter() - began, solver, [], [])
     if solver == "highs":
         highs = model.to_highs() if highs is None else highs
+        rules_off = 0 if every_rule else PRESOLVE_RULES_OFF
         status, bound, values, reduced = _run_highs(
-            highs, limit, start or {}, presolve, node_limit, progress, log, stop, began
+            highs, limit, start or {}, presolve, node_limit, progress, log, stop, began, rules_off
         )
     else:
         status, bound, values, reduced = _run_cbc(model, limit, start or {}, node_limit)
@@ -112,6 +116,7 @@ def _run_highs(
     log: bool = False,
     stop: Stop | None = None,
     began: float = 0.0,
+    rules_off: int = 0,
 ) -> tuple[str, float | None, list[float] | None, list[float] | None]:
     """HiGHS through highspy; status from the HiGHS model status, bound from its MIP info.
 
@@ -127,7 +132,7 @@ def _run_highs(
         "random_seed": 0,
         "threads": 1,
         "presolve": "on" if presolve else "off",
-        "presolve_rule_off": PRESOLVE_RULES_OFF,
+        "presolve_rule_off": rules_off,
         "mip_max_nodes": node_limit if node_limit is not None else highspy.kHighsIInf,
         "time_limit": highspy.kHighsInf,
         "output_flag": False,

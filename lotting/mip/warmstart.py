@@ -194,7 +194,7 @@ class _Greedy:
         most = self.scenario.max_lots - len(state.plain)
         pool = heapq.nlargest(settings.packing_pool, self.pool, key=self.worth)  # largest first
         relaxed, z = _packing(self.scenario, self.candidates, sorted(pool), most, integer=False)
-        lp = run(relaxed, solver, work.seconds_left(), stop=work.stop)
+        lp = run(relaxed, solver, work.seconds_left(), stop=work.stop, every_rule=True)
         if lp.status != "optimal" or lp.values is None:
             return None
         level, reduced = lp.values, lp.reduced or [0.0] * relaxed.count
@@ -203,7 +203,15 @@ class _Greedy:
         problem, z = _packing(self.scenario, self.candidates, keep, most)
         start = {var: float(c in state.chosen) for c, var in z.items()}
         nodes = settings.packing_nodes
-        found = run(problem, solver, work.seconds_left(), start, node_limit=nodes, stop=work.stop)
+        found = run(
+            problem,
+            solver,
+            work.seconds_left(),
+            start,
+            node_limit=nodes,
+            stop=work.stop,
+            every_rule=True,
+        )
         if found.status not in ("optimal", "feasible") or found.values is None:
             return None
         values = found.values
