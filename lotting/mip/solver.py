@@ -80,7 +80,9 @@ def run(
     ``highspy.Highs`` already holding this model (``model.to_highs()``), perhaps with changed
     row bounds: the frontier solves one model for every k. HiGHS presolves without the rules
     of :data:`PRESOLVE_RULES_OFF` unless ``every_rule`` (the start's packing MIPs, which are
-    not this model and were tuned with them).
+    not this model and were tuned with them). Without presolve they stay in too: HiGHS's
+    restarts and sub-MIP heuristics presolve with them, and at 1,140 units those found the
+    best division (4,509,750; 4,306,900 without them).
     """
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver '{solver}'; expected one of {', '.join(SOLVERS)}")
@@ -94,7 +96,7 @@ def run(
         return SolverRun(status, None, time.perf_counter() - began, solver, [], [])
     if solver == "highs":
         highs = model.to_highs() if highs is None else highs
-        rules_off = 0 if every_rule else PRESOLVE_RULES_OFF
+        rules_off = 0 if every_rule or not presolve else PRESOLVE_RULES_OFF
         status, bound, values, reduced = _run_highs(
             highs, limit, start or {}, presolve, node_limit, progress, log, stop, began, rules_off
         )
