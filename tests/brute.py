@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lotting import Case, Scenario
-from lotting.rules.lots import LotJudge
+from lotting.rules.lots import LotCheck, LotJudge
 from lotting.rules.options import build_options
 from lotting.rules.scoring import objective
 
@@ -22,24 +22,27 @@ def partitions(items: list[int]) -> Iterator[list[list[int]]]:
         yield [[first], *smaller]
 
 
-def best_division(
-    case: Case, scenario: Scenario, exact_lots: int | None = None
-) -> tuple[float, list[list[int]]] | None:
-    """The best objective and a division achieving it, or None when no division is feasible
-    (only divisions into exactly ``exact_lots`` lots when given)."""
-    judge = LotJudge(case, scenario, build_options(case, scenario))
+def candidate_divisions(case: Case, scenario: Scenario) -> Iterator[list[list[int]]]:
+    """Every partition of the units into at most max_lots lots that keeps each bundle whole."""
     bundles = case.contract["bundle"].tolist()
-    memo = {}
-    best = None
     for division in partitions(list(range(len(case.contract)))):
         if len(division) > scenario.max_lots:
             continue
-        if exact_lots is not None and len(division) != exact_lots:
-            continue
         lot_of = {u: i for i, lot in enumerate(division) for u in lot}
-        together = {}
+        together: dict = {}
         if any(together.setdefault(b, lot_of[u]) != lot_of[u] for u, b in enumerate(bundles) if b):
             continue
+        yield division
+
+
+def feasible_divisions(
+    case: Case, scenario: Scenario
+) -> Iterator[tuple[float, list[list[int]], list[LotCheck]]]:
+    """Every feasible division (no reserved lot, no award cap) with its objective and the
+    checks of its lots."""
+    judge = LotJudge(case, scenario, build_options(case, scenario))
+    memo: dict = {}
+    for division in candidate_divisions(case, scenario):
         checks = []
         for lot in division:
             key = frozenset(lot)
@@ -50,7 +53,18 @@ def best_division(
             continue
         reach = len({t for c in checks for t in c.holders})
         open_value = sum(c.value for c in checks if c.holders)
-        value = objective(scenario, reach, open_value, len(division))
+        yield objective(scenario, reach, open_value, len(division)), division, checks
+
+
+def best_division(
+    case: Case, scenario: Scenario, exact_lots: int | None = None
+) -> tuple[float, list[list[int]]] | None:
+    """The best objective and a division achieving it, or None when no division is feasible
+    (only divisions into exactly ``exact_lots`` lots when given)."""
+    best = None
+    for value, division, _ in feasible_divisions(case, scenario):
+        if exact_lots is not None and len(division) != exact_lots:
+            continue
         if best is None or value > best[0] + 1e-9:
             best = (value, division)
     return best
@@ -67,16 +81,9 @@ def ranked_divisions(
     from lotting.rules.awards import award_witness
 
     judge = LotJudge(case, scenario, build_options(case, scenario))
-    bundles = case.contract["bundle"].tolist()
     memo: dict = {}
     out = []
-    for division in partitions(list(range(len(case.contract)))):
-        if len(division) > scenario.max_lots:
-            continue
-        lot_of = {u: i for i, lot in enumerate(division) for u in lot}
-        together: dict = {}
-        if any(together.setdefault(b, lot_of[u]) != lot_of[u] for u, b in enumerate(bundles) if b):
-            continue
+    for division in candidate_divisions(case, scenario):
         best = None
         for size in range(min(scenario.max_reserved, len(division)) + 1):
             for chosen in combinations(range(len(division)), size):

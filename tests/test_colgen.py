@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from brute import best_division
+from brute import best_division, feasible_divisions
 from lotting import Scenario, load_case
 from lotting.generate import random_frames, random_scenario, write_frames
 from lotting.mip.candidates import listed_candidates
@@ -92,32 +92,6 @@ def test_knapsack_takes_the_best_ratio_first_and_a_share_of_the_next():
     assert shares.tolist() == [1.0, 1.0, 0.25]
 
 
-def feasible_divisions(case, scenario):
-    """Every feasible division of the units with its objective (brute force, as tests/brute.py)."""
-    from brute import partitions
-    from lotting.rules.lots import LotJudge
-    from lotting.rules.scoring import objective
-
-    judge = LotJudge(case, scenario, build_options(case, scenario))
-    bundles = case.contract["bundle"].tolist()
-    memo: dict = {}
-    out = []
-    for division in partitions(list(range(len(case.contract)))):
-        if len(division) > scenario.max_lots:
-            continue
-        lot_of = {u: i for i, lot in enumerate(division) for u in lot}
-        together: dict = {}
-        if any(together.setdefault(b, lot_of[u]) != lot_of[u] for u, b in enumerate(bundles) if b):
-            continue
-        checks = [memo.setdefault(frozenset(lot), judge.judge(sorted(lot))) for lot in division]
-        if any(c.breaches for c in checks):
-            continue
-        reach = len({t for c in checks for t in c.holders})
-        open_value = sum(c.value for c in checks if c.holders)
-        out.append((objective(scenario, reach, open_value, len(division)), division, checks))
-    return out
-
-
 @pytest.mark.parametrize("listing", ["all", "few"])
 def test_what_the_prices_rule_out_is_in_no_better_division(listing, tmp_path):
     """Against every feasible division: with a value just below the optimum, or one of the next
@@ -128,7 +102,7 @@ def test_what_the_prices_rule_out_is_in_no_better_division(listing, tmp_path):
     ruled_any = 0
     for seed in SEEDS:
         case, scenario = make(seed, tmp_path)
-        divisions = feasible_divisions(case, scenario)
+        divisions = list(feasible_divisions(case, scenario))
         if not divisions:
             continue
         options, blocks = build_options(case, scenario), make_blocks(case)
