@@ -280,10 +280,11 @@ def solve(
                     model = None
             if model is not None:
                 stats = model.stats
+                ruling = ruled.summary() if first_rank else ""
                 tell(
                     "model",
                     f"solving: {stats.get('variables', 0):,} variables, "
-                    f"{stats.get('constraints', 0):,} rows",
+                    f"{stats.get('constraints', 0):,} rows" + (f" ({ruling})" if ruling else ""),
                 )
                 presolve = model.stats["variables"] <= settings.presolve_up_to
                 remaining = stop.left()  # the ranks still to come share what is left

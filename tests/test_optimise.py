@@ -242,3 +242,16 @@ def test_a_start_that_meets_the_column_generation_bound_needs_no_solve(monkeypat
     results = list(solve_each(case, Scenario(), [8, 7, 6, 5, 4], around=around))
     assert [plan.objective for _, plan, _ in results] == [390550, 347050, 302000, 252750, 197850]
     assert all(status == "optimal" for _, _, status in results) and not solves
+
+
+def test_the_example_model_is_built_without_what_the_start_rules_out():
+    """The start (595,950, optimal) and the column-generation prices rule lots out before the
+    model is built: the progress says so and the model is smaller than the full one, with the
+    same optimum."""
+    events = []
+    case = load_case("data/example/contract.csv")
+    plan = solve(case, Scenario(), progress=events.append)
+    (model,) = [e.text for e in events if e.kind == "model"]
+    assert "21 listed lots and 13 blocks of plain lots ruled out by the bound" in model
+    assert plan.status == "optimal" and plan.objective == 595_950
+    assert plan.model_stats["variables"] < 5_769  # the full model's columns

@@ -118,12 +118,25 @@ class RuledOut:
     opened: Mapping[int, frozenset[int]] = field(default_factory=dict)
 
     def summary(self) -> str:
-        """One line: how much was ruled out."""
+        """How much was ruled out, in words (empty when nothing was).
+
+        >>> RuledOut(frozenset({3, 4}), frozenset({1})).summary()
+        '2 listed lots and 1 block of plain lots ruled out by the bound'
+        """
         opened = sum(len(b) for b in self.opened.values())
-        return (
-            f"{len(self.candidates)} listed lots, {len(self.plain)} blocks of plain lots and "
-            f"{opened} of compact lots ruled out"
-        )
+        parts = [
+            f"{n:,} {what if n == 1 else plural}"
+            for n, what, plural in (
+                (len(self.candidates), "listed lot", "listed lots"),
+                (len(self.plain), "block of plain lots", "blocks of plain lots"),
+                (opened, "block of compact lots", "blocks of compact lots"),
+            )
+            if n
+        ]
+        if not parts:
+            return ""
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return f"{listed} ruled out by the bound"
 
 
 @dataclass(frozen=True)
