@@ -138,11 +138,12 @@ class LotModel:
         """:meth:`lot_columns` for k lots and the listed lots' columns, with every column of a
         lot or compact-lot block in ``ruled`` closed (the frontier's k, one model for all)."""
         columns, upper = self.lot_columns(k)
+        closed: set[Var] = set()
         for family in self.families:
             out = ruled.plain if family.opener is None else ruled.opened.get(family.opener, ())
-            if out:
-                closed = {var for (i, _), var in family.x.items() if family.members[i] in out}
-                upper = [0.0 if v in closed else up for v, up in zip(columns, upper, strict=True)]
+            closed.update(var for (i, _), var in family.x.items() if family.members[i] in out)
+        if closed:
+            upper = [0.0 if v in closed else up for v, up in zip(columns, upper, strict=True)]
         columns += list(self.z.values())
         upper += [float(c not in ruled.candidates) for c in self.z]
         return columns, upper
