@@ -42,6 +42,9 @@ class Settings:
     batch: int = 40
     #: Candidate lots the start may judge in all (growing and polishing): its work budget.
     start_trials: int = 200_000
+    #: Exchange moves (add a candidate, or put one in place of the chosen lots it overlaps) the
+    #: start may judge after growing and polishing (lotting/mip/warmstart.py): their budget.
+    exchange_trials: int = 1_500
     #: Candidates in the packing MIP beyond those chosen already (500 found the best division
     #: of the 150-unit benchmark in 2 s, 5000 a worse one in 13 s).
     packing_columns: int = 500

@@ -218,3 +218,38 @@ def test_a_walk_with_too_many_chunks_still_gives_a_start(tmp_path):
     assert start is not None
     evaluation = judged_start(case, scenario, options, blocks, candidates, start)
     assert evaluation.metrics["n_lots"] <= 6
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_exchange_ends_where_no_add_or_replacement_pays(seed, tmp_path):
+    """From the division of plain lots alone, the exchange moves end at a feasible, better
+    division that no move of their kind improves: every candidate added, or put in place of the
+    one or two chosen lots it overlaps, judged exactly here without the moves' pruning."""
+    from lotting.mip.warmstart import Work, _Greedy, _State
+    from lotting.settings import Settings
+
+    frames = realistic_frames(seed, n_areas=12, n_services=2, n_suppliers=24)
+    case = load_case(write_frames(frames, tmp_path))
+    scenario = Scenario()
+    options = build_options(case, scenario)
+    blocks = make_blocks(case)
+    judge = LotJudge(case, scenario, options)
+    candidates = enumerate_candidates(judge, blocks, holdable(options, blocks))[0]
+    greedy = _Greedy(judge, blocks, candidates, Settings(), Work(10**9, float("inf")))
+    plain = greedy.plain_lots(greedy.everything)
+    assert plain is not None
+    first = _State([], greedy.everything, plain, greedy.value([], plain))
+    found = greedy.exchange(first, 10**9)
+    assert found.value > first.value
+    judged_start(case, scenario, options, blocks, candidates, (found.chosen, found.plain))
+    owner = {b: c for c in found.chosen for b in candidates[c].blocks}
+    for c in greedy.pool:
+        outs = {owner[b] for b in candidates[c].blocks if b in owner}
+        if c in found.chosen or len(outs) > 2:
+            continue
+        chosen = [k for k in found.chosen if k not in outs] + [c]
+        rest = greedy.everything.difference(*(candidates[k].blocks for k in chosen))
+        lots = greedy.plain_lots(rest)
+        if lots is None or len(chosen) + len(lots) > scenario.max_lots:
+            continue
+        assert greedy.value(chosen, lots) <= found.value + 1e-9
