@@ -11,8 +11,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import networkx as nx
-
 from lotting.mip.candidates import Candidate
 from lotting.mip.model import LE, ModelBuilder, Var
 from lotting.mip.solver import run
@@ -20,7 +18,7 @@ from lotting.rules.blocks import Block
 from lotting.rules.lots import LotJudge, count_pieces
 from lotting.rules.options import Option
 from lotting.rules.scoring import objective
-from lotting.rules.values import above, below
+from lotting.rules.values import above, below, fits
 from lotting.scenario import Scenario
 from lotting.settings import Settings
 from lotting.stop import Stop
@@ -401,6 +399,7 @@ class _PlainLots:
 
     def __init__(self, judge: LotJudge, blocks: Sequence[Block]) -> None:
         self.judge, self.blocks = judge, blocks
+        self.table = _Options(judge, blocks)
         self.known: dict[frozenset[int], list[list[int]] | None] = {}
         #: Chunks judged so far (as walked): pieces that differ by a few blocks walk the same
         #: first chunks, so each is judged once (many per step when pieces must be cut, e.g.
@@ -426,7 +425,7 @@ class _PlainLots:
                 self.known[key] = (
                     [piece]
                     if _feasible(self.judge, self.blocks, piece)
-                    else _chunks(self.judge, self.blocks, piece, self.judged)
+                    else _chunks(self.judge, self.blocks, piece, self.judged, table=self.table)
                 )
             found = self.known[key]
             if found is None:
@@ -503,6 +502,7 @@ def _chunks(
     piece: list[int],
     judged: dict[tuple[int, ...], bool] | None = None,
     quick: bool | None = None,
+    table: _Options | None = None,
 ) -> list[list[int]] | None:
     """Cut a piece into feasible lots by walking its areas breadth first and closing a lot just
     before the block that would break a rule; None if some chunk still breaks one.
@@ -512,20 +512,22 @@ def _chunks(
     same rules as :meth:`LotJudge.judge`) and the finished chunks exactly once; should the two
     ever disagree (rounding), or with ``quick=False``, every step is judged exactly, only
     against the options covering the chunk so far (coverage only shrinks as a chunk grows).
-    ``judged`` remembers each exact verdict (by the chunk's blocks as walked) across calls.
+    ``judged`` remembers each exact verdict (by the chunk's blocks as walked) across calls;
+    ``table`` is the contract's :class:`_Options`, when built already.
     """
     if quick is None:
         quick = not judge.scenario.robust
-    if quick:
-        cut = _quick_chunks(judge, blocks, piece)
-        if cut is not None and all(_feasible(judge, blocks, chunk) for chunk in cut):
-            return cut
     judged = {} if judged is None else judged
 
     def feasible(chunk: tuple[int, ...], among: Sequence[Option] | None = None) -> bool:
         if chunk not in judged:
             judged[chunk] = _feasible(judge, blocks, chunk, among)
         return judged[chunk]
+
+    if quick:
+        cut = _quick_chunks(judge, blocks, piece, table)
+        if cut is not None and all(feasible(tuple(chunk)) for chunk in cut):
+            return cut
 
     chunks: list[list[int]] = []
     current: list[int] = []
@@ -547,42 +549,74 @@ def _chunks(
     return chunks
 
 
-class _Chunk:
-    """A lot growing block by block, judged as it grows: its value, areas, and for each option
-    still covering it the value its lead delivers itself (the rules of
-    :meth:`lotting.rules.options.Option.is_eligible` and ``LotJudge._breaches`` without
-    robustness)."""
+class _Options:
+    """What a growing lot needs of the options, block by block, computed once per contract: the
+    options covering each block (by number, largest value limit first, so that a lot's
+    eligible bidders are found soonest), each one's value delivered by its lead, and their
+    capacity rules (:meth:`lotting.rules.options.Option.is_eligible`)."""
 
-    def __init__(self, judge: LotJudge, blocks: Sequence[Block], b: int) -> None:
-        self.judge, self.blocks = judge, blocks
+    def __init__(self, judge: LotJudge, blocks: Sequence[Block]) -> None:
+        options = judge.options
+        self.capacity = [o.capacity for o in options]
+        self.own_capacity = [o.own_capacity for o in options]
+        self.own_share = [o.own_share for o in options]
+        self.covering: list[tuple[int, ...]] = []
+        self.covering_set: list[frozenset[int]] = []
+        self.own: list[dict[int, float]] = []
+        for block in blocks:
+            units = block.units
+            covering = tuple(
+                sorted(
+                    (i for i, o in enumerate(options) if o.covers.issuperset(units)),
+                    key=lambda i: (-options[i].value_limit, i),
+                )
+            )
+            self.covering.append(covering)
+            self.covering_set.append(frozenset(covering))
+            self.own.append(
+                {
+                    i: sum(
+                        v
+                        for u, v in zip(units, block.unit_values, strict=True)
+                        if u in options[i].own
+                    )
+                    for i in covering
+                    if options[i].own_share > 0
+                }
+            )
+
+
+class _Chunk:
+    """A lot growing block by block, judged as it grows: its value, areas, the options still
+    covering it and, for those with an own-delivery share, the value their lead delivers itself
+    (the rules of :meth:`lotting.rules.options.Option.is_eligible` and ``LotJudge._breaches``
+    without robustness)."""
+
+    def __init__(self, judge: LotJudge, blocks: Sequence[Block], table: _Options, b: int) -> None:
+        self.judge, self.blocks, self.table = judge, blocks, table
         self.members = [b]
-        units = blocks[b].units
-        covering = [o for o in judge.options if o.covers.issuperset(units)]
         self.value = blocks[b].value
-        self.own = {id(o): self._own(o, b) for o in covering}
-        self.among = covering
+        self.among = table.covering[b]
+        self.own = dict(table.own[b])
         self.areas = set(blocks[b].areas)
 
-    def _own(self, option: Option, b: int) -> float:
-        block = self.blocks[b]
-        return sum(
-            v for u, v in zip(block.units, block.unit_values, strict=True) if u in option.own
-        )
-
     def ok(
-        self, among: Sequence[Option], value: float, own: dict[int, float], areas: set[str]
+        self, among: Sequence[int], value: float, own: dict[int, float], areas: set[str]
     ) -> bool:
         """Would a lot of this value, these covering options and areas keep the rules?"""
-        scenario = self.judge.scenario
+        scenario, table = self.judge.scenario, self.table
         eligible = 0
-        for o in among:
-            if above(value, o.capacity):
+        for i in among:
+            if not fits(value, table.capacity[i]):
                 continue
-            if o.own_share > 0 and (
-                below(o.own_capacity, o.own_share * value) or below(own[id(o)], o.own_share * value)
+            share = table.own_share[i]
+            if share > 0 and (
+                not fits(share * value, table.own_capacity[i]) or not fits(share * value, own[i])
             ):
                 continue
             eligible += 1
+            if eligible >= scenario.min_bidders:
+                break
         if eligible < scenario.min_bidders:
             return False
         if scenario.min_lot_value is not None and below(value, scenario.min_lot_value):
@@ -607,10 +641,12 @@ class _Chunk:
 
     def extend(self, b: int) -> bool:
         """Add block b if the larger lot keeps the rules; say whether it did."""
-        block = self.blocks[b]
-        among = [o for o in self.among if o.covers.issuperset(block.units)]
+        block, table = self.blocks[b], self.table
+        covering = table.covering_set[b]
+        among = tuple(i for i in self.among if i in covering)
         value = self.value + block.value
-        own = {id(o): self.own[id(o)] + self._own(o, b) for o in among}
+        extra = table.own[b]
+        own = {i: self.own[i] + extra[i] for i in among if i in extra}
         areas = self.areas | block.areas
         if not self.ok(among, value, own, areas):
             return False
@@ -620,10 +656,11 @@ class _Chunk:
 
 
 def _quick_chunks(
-    judge: LotJudge, blocks: Sequence[Block], piece: list[int]
+    judge: LotJudge, blocks: Sequence[Block], piece: list[int], table: _Options | None = None
 ) -> list[list[int]] | None:
     """The cut of :func:`_chunks` with ``quick=False``, each step judged incrementally by
-    :class:`_Chunk`."""
+    :class:`_Chunk` (``table``: the contract's :class:`_Options`, if built already)."""
+    table = _Options(judge, blocks) if table is None else table
     chunks: list[list[int]] = []
     current: _Chunk | None = None
     for b in _walk(judge, blocks, piece):
@@ -631,7 +668,7 @@ def _quick_chunks(
             continue
         if current is not None:
             chunks.append(current.members)
-        current = _Chunk(judge, blocks, b)
+        current = _Chunk(judge, blocks, table, b)
     if current is not None:
         chunks.append(current.members)
     return chunks
@@ -646,8 +683,13 @@ def _walk(judge: LotJudge, blocks: Sequence[Block], piece: list[int]) -> list[in
     for b in sorted(piece):
         by_area.setdefault(min(blocks[b].areas), []).append(b)
     first = min(by_area)
-    areas = [first, *(t for _, t in nx.bfs_edges(graph.subgraph(by_area), first))]
-    return [b for a in areas for b in by_area.get(a, [])]
+    areas, seen, adjacent = [first], {first}, graph.adj
+    for area in areas:  # breadth first, neighbours in the graph's order (as networkx's bfs_edges)
+        for near in adjacent[area]:
+            if near in by_area and near not in seen:
+                seen.add(near)
+                areas.append(near)
+    return [b for a in areas for b in by_area[a]]
 
 
 def _pieces(judge: LotJudge, blocks: Sequence[Block], rest: set[int]) -> list[list[int]]:
