@@ -1,4 +1,5 @@
-"""A quick feasible division to start the solver from: greedy candidates, then a packing MIP.
+"""A quick feasible division to start the solver from: greedy candidates, a packing MIP, then
+exchange moves over the whole candidate pool.
 
 It only helps the solver find a first plan sooner on large contracts; the optimum does not depend
 on it. Everything here is checked with the exact lot rules (:class:`lotting.rules.lots.LotJudge`).
