@@ -203,6 +203,26 @@ def test_joined_chunks_are_feasible_fewer_and_cannot_join_further(tmp_path):
     assert fewer >= 3  # the walk's cut had chunks to join on most of these contracts
 
 
+def test_quick_joins_are_the_exact_joins(tmp_path):
+    """Judging each join first from the chunks' running figures joins exactly as judging every
+    join in full does, on contracts where joins happen and where some are refused."""
+    from lotting.mip.warmstart import _chunks, _joined, _Options, _pieces
+
+    compared = refused = 0
+    for seed in range(6):
+        *_, judge, blocks = realistic(seed, tmp_path)
+        table = _Options(judge, blocks)
+        for piece in _pieces(judge, blocks, set(range(len(blocks)))):
+            chunks = _chunks(judge, blocks, piece)
+            if chunks is None or len(chunks) < 2:
+                continue
+            exact = _joined(judge, blocks, chunks)
+            assert _joined(judge, blocks, chunks, table) == exact
+            compared += 1
+            refused += len(exact) > 1
+    assert compared >= 3 and refused >= 1
+
+
 def test_a_walk_with_too_many_chunks_still_gives_a_start(tmp_path):
     """Seed 4's walk cuts the contract into 11 plain lots; with max_lots 6 the chunks are joined
     (to 4), and the start is a feasible division within max_lots."""

@@ -439,52 +439,103 @@ class _PlainLots:
                 if key not in self.joined:
                     found = self.known[key] or []
                     self.joined[key] = (
-                        _joined(self.judge, self.blocks, found) if len(found) > 1 else found
+                        _joined(self.judge, self.blocks, found, self.table)
+                        if len(found) > 1
+                        else found
                     )
                 lots += self.joined[key]
         return sorted(lots, key=min)
 
 
-def _joined(judge: LotJudge, blocks: Sequence[Block], chunks: list[list[int]]) -> list[list[int]]:
+def _joined(
+    judge: LotJudge,
+    blocks: Sequence[Block],
+    chunks: list[list[int]],
+    table: _Options | None = None,
+) -> list[list[int]]:
     """Chunks of one piece with neighbours joined while the joined lot keeps every rule: each
     join saves a lot's cost, and a walk's chunk often closes only because the next block in its
     order does not touch it. Smallest chunks first, each into its smallest neighbour that takes
-    it, until no join is left; a fixed order, so the same cut on any machine."""
-    lots = [list(chunk) for chunk in chunks]
-    areas = [set().union(*(blocks[b].areas for b in lot)) for lot in lots]
-    value = [sum(blocks[b].value for b in lot) for lot in lots]
-    near = judge.neighbours
+    it, until no join is left; a fixed order, so the same cut on any machine.
+
+    Without ``--robust`` and with the contract's :class:`_Options` (``table``), each join is
+    judged first from the two chunks' running figures (:meth:`_Chunk.joins`: two touching
+    connected lots make a connected one) and only a join that passes is judged exactly.
+    """
+    lots = {i: list(chunk) for i, chunk in enumerate(chunks)}
+    value = {i: sum(blocks[b].value for b in lot) for i, lot in lots.items()}
+    first = {i: min(lot) for i, lot in lots.items()}
+    touch = _touching(judge, blocks, lots)
+    grown = (
+        {i: _Chunk.of(judge, blocks, table, lot) for i, lot in lots.items()}
+        if table is not None and not judge.scenario.robust
+        else None
+    )
     tried: set[tuple[int, ...]] = set()
 
-    def touching(i: int, j: int) -> bool:
-        if near is None:
-            return True
-        return any(not near[a].isdisjoint(areas[j]) for a in areas[i]) or bool(areas[i] & areas[j])
+    def size(i: int) -> tuple[float, int]:
+        return value[i], first[i]
 
     joined = True
     while joined and len(lots) > 1:
         joined = False
-        order = sorted(range(len(lots)), key=lambda i: (value[i], min(lots[i])))
-        for i in order:
-            others = sorted(
-                (j for j in range(len(lots)) if j != i and touching(i, j)),
-                key=lambda j: (value[j], min(lots[j])),
-            )
-            for j in others:
+        for i in sorted(lots, key=size):
+            for j in sorted(touch[i], key=size):
                 union = tuple(sorted(lots[i] + lots[j]))
                 if union in tried:
                     continue
                 tried.add(union)
-                if _feasible(judge, blocks, union):
-                    keep, drop = min(i, j), max(i, j)
-                    lots[keep], areas[keep] = list(union), areas[i] | areas[j]
-                    value[keep] = value[i] + value[j]
-                    del lots[drop], areas[drop], value[drop]
-                    joined = True
-                    break
+                among, figures = None, None
+                if grown is not None:
+                    figures = grown[i].joined(grown[j])
+                    if figures is None:
+                        continue
+                    among = [judge.options[o] for o in figures[0]]
+                if not _feasible(judge, blocks, union, among):
+                    continue
+                keep, drop = min(i, j), max(i, j)
+                if grown is not None and figures is not None:
+                    grown[keep] = grown[i]
+                    grown[keep].take(figures)
+                    grown[keep].members = list(union)
+                    del grown[drop]
+                lots[keep], value[keep] = list(union), value[i] + value[j]
+                first[keep] = min(first[i], first[j])
+                touch[keep] = (touch[i] | touch[j]) - {i, j}
+                for k in touch[drop]:
+                    touch[k].discard(drop)
+                    if k != keep:
+                        touch[k].add(keep)
+                del lots[drop], value[drop], first[drop], touch[drop]
+                joined = True
+                break
             if joined:
                 break
-    return sorted(lots, key=min)
+    return sorted(lots.values(), key=min)
+
+
+def _touching(
+    judge: LotJudge, blocks: Sequence[Block], lots: dict[int, list[int]]
+) -> dict[int, set[int]]:
+    """For each lot, the other lots that share or border one of its areas (all of them without
+    an adjacency graph)."""
+    near = judge.neighbours
+    if near is None:
+        return {i: set(lots) - {i} for i in lots}
+    holding: dict[str, set[int]] = {}
+    areas = {i: {a for b in lot for a in blocks[b].areas} for i, lot in lots.items()}
+    for i, held in areas.items():
+        for a in held:
+            holding.setdefault(a, set()).add(i)
+    touch: dict[int, set[int]] = {}
+    for i, held in areas.items():
+        found: set[int] = set()
+        for a in held:
+            found |= holding[a]
+            for n in near[a]:
+                found |= holding.get(n, set())
+        touch[i] = found - {i}
+    return touch
 
 
 def _feasible(
@@ -601,10 +652,34 @@ class _Chunk:
         self.own = dict(table.own[b])
         self.areas = set(blocks[b].areas)
 
-    def ok(
-        self, among: Sequence[int], value: float, own: dict[int, float], areas: set[str]
-    ) -> bool:
-        """Would a lot of this value, these covering options and areas keep the rules?"""
+    @classmethod
+    def of(
+        cls, judge: LotJudge, blocks: Sequence[Block], table: _Options, members: Sequence[int]
+    ) -> _Chunk:
+        """The running figures of a lot of these blocks (taken as they are, not judged)."""
+        chunk = cls(judge, blocks, table, members[0])
+        for b in members[1:]:
+            chunk.take(chunk.grown(b))
+            chunk.members.append(b)
+        return chunk
+
+    def grown(self, b: int) -> _Figures:
+        """The figures of this lot with block b added."""
+        block, table = self.blocks[b], self.table
+        covering = table.covering_set[b]
+        among = tuple(i for i in self.among if i in covering)
+        extra = table.own[b]
+        own = {i: self.own[i] + extra[i] for i in among if i in extra}
+        return among, self.value + block.value, own, self.areas | block.areas
+
+    def take(self, figures: _Figures) -> None:
+        """Make these the lot's figures (its members are the caller's to extend)."""
+        self.among, self.value, self.own, self.areas = figures
+
+    def fits(self, figures: _Figures) -> bool:
+        """Would a lot of these figures have enough eligible bidders and a value within bounds?
+        (Connectivity apart.)"""
+        among, value, own, _ = figures
         scenario, table = self.judge.scenario, self.table
         eligible = 0
         for i in among:
@@ -622,9 +697,7 @@ class _Chunk:
             return False
         if scenario.min_lot_value is not None and below(value, scenario.min_lot_value):
             return False
-        if scenario.max_lot_value is not None and above(value, scenario.max_lot_value):
-            return False
-        return self._connected(areas)
+        return scenario.max_lot_value is None or not above(value, scenario.max_lot_value)
 
     def _connected(self, areas: set[str]) -> bool:
         """Are the grown lot's areas connected? (The lot so far is: a single new area only needs
@@ -642,18 +715,25 @@ class _Chunk:
 
     def extend(self, b: int) -> bool:
         """Add block b if the larger lot keeps the rules; say whether it did."""
-        block, table = self.blocks[b], self.table
-        covering = table.covering_set[b]
-        among = tuple(i for i in self.among if i in covering)
-        value = self.value + block.value
-        extra = table.own[b]
-        own = {i: self.own[i] + extra[i] for i in among if i in extra}
-        areas = self.areas | block.areas
-        if not self.ok(among, value, own, areas):
+        figures = self.grown(b)
+        if not self.fits(figures) or not self._connected(figures[3]):
             return False
         self.members.append(b)
-        self.value, self.own, self.among, self.areas = value, own, among, areas
+        self.take(figures)
         return True
+
+    def joined(self, other: _Chunk) -> _Figures | None:
+        """The figures of this lot joined with another it touches, if the joined lot would keep
+        the rules (two touching connected lots make a connected one)."""
+        covering = set(other.among)
+        among = tuple(i for i in self.among if i in covering)
+        own = {i: self.own[i] + other.own[i] for i in among if i in self.own}
+        figures = among, self.value + other.value, own, self.areas | other.areas
+        return figures if self.fits(figures) else None
+
+
+#: A growing lot's figures: covering options, value, own values, areas.
+_Figures = tuple[tuple[int, ...], float, dict[int, float], set[str]]
 
 
 def _quick_chunks(
