@@ -459,17 +459,33 @@ def _joined(
     it, until no join is left; a fixed order, so the same cut on any machine.
 
     Without ``--robust`` and with the contract's :class:`_Options` (``table``), each join is
-    judged first from the two chunks' running figures (:meth:`_Chunk.joins`: two touching
-    connected lots make a connected one) and only a join that passes is judged exactly.
+    judged from the two chunks' running figures (:meth:`_Chunk.joined`: two touching connected
+    lots make a connected one) and only the joined lots are judged exactly, at the end; should
+    one fail (rounding), every join is judged exactly instead.
     """
+    if table is not None and not judge.scenario.robust:
+        quick = _join(judge, blocks, chunks, table)
+        if all(_feasible(judge, blocks, lot, among) for lot, among in quick):
+            return sorted((lot for lot, _ in quick), key=min)
+    return sorted((lot for lot, _ in _join(judge, blocks, chunks)), key=min)
+
+
+def _join(
+    judge: LotJudge,
+    blocks: Sequence[Block],
+    chunks: list[list[int]],
+    table: _Options | None = None,
+) -> list[tuple[list[int], list[Option] | None]]:
+    """The joins of :func:`_joined`, each judged exactly or (with ``table``) from the running
+    figures alone; the lots with their covering options (None when judged exactly)."""
     lots = {i: list(chunk) for i, chunk in enumerate(chunks)}
     value = {i: sum(blocks[b].value for b in lot) for i, lot in lots.items()}
     first = {i: min(lot) for i, lot in lots.items()}
     touch = _touching(judge, blocks, lots)
     grown = (
-        {i: _Chunk.of(judge, blocks, table, lot) for i, lot in lots.items()}
-        if table is not None and not judge.scenario.robust
-        else None
+        None
+        if table is None
+        else {i: _Chunk.of(judge, blocks, table, lot) for i, lot in lots.items()}
     )
     tried: set[tuple[int, ...]] = set()
 
@@ -485,13 +501,12 @@ def _joined(
                 if union in tried:
                     continue
                 tried.add(union)
-                among, figures = None, None
+                figures = None
                 if grown is not None:
                     figures = grown[i].joined(grown[j])
                     if figures is None:
                         continue
-                    among = [judge.options[o] for o in figures[0]]
-                if not _feasible(judge, blocks, union, among):
+                elif not _feasible(judge, blocks, union):
                     continue
                 keep, drop = min(i, j), max(i, j)
                 if grown is not None and figures is not None:
@@ -511,7 +526,9 @@ def _joined(
                 break
             if joined:
                 break
-    return sorted(lots.values(), key=min)
+    if grown is None:
+        return [(lot, None) for lot in lots.values()]
+    return [(lot, [judge.options[o] for o in grown[i].among]) for i, lot in lots.items()]
 
 
 def _touching(
