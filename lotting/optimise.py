@@ -29,6 +29,7 @@ from lotting.mip.diagnose import (
 )
 from lotting.mip.model import Abandoned, LotModel, build_model
 from lotting.mip.neighbours import Division, best_neighbour, canonical, tied_divisions
+from lotting.mip.search import improve
 from lotting.mip.solver import GAP_REL, SolverRun, run
 from lotting.mip.warmstart import greedy_start
 from lotting.plan import Plan
@@ -205,7 +206,7 @@ def solve(
     # the column-generation bound (lotting/mip/colgen.py): proven for every division
     unlisted = credited if credited is not None else [o for o, p in enumerate(options) if p.targets]
     strong = master_bound(scenario, options, blocks, listed, unlisted, exact_lots, settings, stop)
-    start = None
+    start, start_value = None, -math.inf
     if exact_lots is None:
         cap = settings.start_share * time_limit if time_limit else math.inf
         plain = [c for c, candidate in enumerate(listed) if not candidate.reserved]
@@ -222,7 +223,7 @@ def solve(
             start = None  # a start the award cap forbids must not be handed over as feasible
         if start is not None:
             first = evaluate_lots(case, scenario, _start_division(start, listed, blocks), options)
-            value = float(first.metrics["objective"])
+            value = start_value = float(first.metrics["objective"])
             tell("start", f"start found: objective {value:,.0f}", objective=value)
             if strong is not None:
                 ruled = ruled_out(
@@ -249,6 +250,8 @@ def solve(
         else:
             left = (alternatives or 1) - rank
             model = None
+            begin: dict[int, float] | None = None  # the solver's start (rank 0)
+            better: dict[int, float] | None = None  # the search's division, if better
             result = SolverRun("no_solution", None, 0.0, solver)
             # the time limit may have passed already, or too little of it be left to build and
             # solve the model (600 units: 20 s to build): the start is then the answer
@@ -287,12 +290,30 @@ def solve(
                     f"{stats.get('constraints', 0):,} rows" + (f" ({ruling})" if ruling else ""),
                 )
                 presolve = model.stats["variables"] <= settings.presolve_up_to
+                begin = _renumbered(model, kept, start) if first_rank else None
+                if (
+                    begin is not None
+                    and solver == "highs"
+                    and settings.search_from <= model.stats["variables"] <= settings.presolve_up_to
+                ):
+                    share = settings.search_share * time_limit if time_limit else None
+                    searched = improve(
+                        model, begin, start_value, case.adjacency, settings, stop, share
+                    )
+                    if searched.improved:
+                        begin = better = searched.start
+                        tell(
+                            "search",
+                            f"neighbourhood search: objective {searched.objective:,.0f} "
+                            f"({searched.improved} of {searched.tried} sub-MIPs improved it)",
+                            objective=searched.objective,
+                        )
                 remaining = stop.left()  # the ranks still to come share what is left
                 result = run(
                     model.mip,
                     solver,
                     None if remaining is None else max(1.0, remaining / left),
-                    _renumbered(model, kept, start) if first_rank else None,
+                    begin,
                     presolve,
                     node_limit=work_limit,
                     progress=progress,
@@ -315,9 +336,11 @@ def solve(
             if model is not None and division is not None:
                 evaluation = _checked(case, scenario, options, model, result.values or [], division)
             if rank == 0 and start is not None and result.status != "optimal":
-                # Stopped early: the solver may not have kept the start; never return less than it.
+                # Stopped early: the solver may not have kept the start (or the search's better
+                # division); never return less than it.
+                lots = model.division(better) if model is not None and better else None
                 greedy = evaluate_lots(
-                    case, scenario, _start_division(start, listed, blocks), options
+                    case, scenario, lots or _start_division(start, listed, blocks), options
                 )
                 if evaluation is None or (
                     greedy.metrics["objective"] > evaluation.metrics["objective"]

@@ -11,11 +11,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 #: Event kinds, in the order a solve sends them: ``options``, ``candidates``, ``start``,
-#: ``bound`` (the column-generation bound, lotting/mip/colgen.py), ``model``, then
+#: ``bound`` (the column-generation bound, lotting/mip/colgen.py), ``model``, ``search`` (a
+#: better division from the neighbourhood search, lotting/mip/search.py), then
 #: ``incumbent`` (a better division) and ``bound`` (every few seconds) from the solver,
 #: ``log`` (a line of the solver's own log, when asked for) and ``done``; the frontier adds
 #: ``lots`` after each number of lots.
-KINDS = ("options", "candidates", "start", "model", "incumbent", "bound", "log", "done", "lots")
+KINDS = (
+    "options",
+    "candidates",
+    "start",
+    "model",
+    "search",
+    "incumbent",
+    "bound",
+    "log",
+    "done",
+    "lots",
+)
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,20 @@ class Settings:
     tie_trials: int = 20_000
     #: Outer cap on the start's wall time, as a share of the time limit.
     start_share: float = 0.5
+    #: Sub-MIPs the neighbourhood search may run after the start (lotting/mip/search.py): its
+    #: work budget. It runs on models of ``search_from`` to ``presolve_up_to`` columns (150 to
+    #: 300 units); smaller models the solver proves optimal outright.
+    search_tries: int = 40
+    #: Branch-and-bound nodes per sub-MIP of the search.
+    search_nodes: int = 100
+    #: Neighbourhoods of more blocks than this are passed over (a sub-MIP nearly the whole model).
+    search_blocks: int = 60
+    #: A neighbourhood frees the areas this many steps from its seed area, and their blocks.
+    search_radius: int = 1
+    #: Smallest model (columns) the search runs on.
+    search_from: int = 10_000
+    #: Outer cap on the search's wall time, as a share of the time limit.
+    search_share: float = 0.4
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some settings changed."""

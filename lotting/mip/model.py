@@ -60,7 +60,7 @@ class Family:
     y: dict[int, Var]
     e: dict[tuple[int, int], Var] = field(default_factory=dict)
 
-    def lots(self, values: Values) -> list[list[int]]:
+    def lots(self, values: Values | Mapping[Var, float]) -> list[list[int]]:
         """Blocks (global positions) of each lot opened in the solution ``values``."""
         groups: dict[int, list[int]] = {}
         for (i, lot), var in self.x.items():
@@ -87,7 +87,15 @@ class LotModel:
         """Most plain lots the model can open."""
         return len(self.families[0].y)
 
-    def division(self, values: Values) -> list[list[int]] | None:
+    def listed_lots(self, values: Values | Mapping[Var, float]) -> list[frozenset[int]]:
+        """Blocks of each listed lot the solution chooses."""
+        return [frozenset(self.candidates[c].blocks) for c, v in self.z.items() if values[v] > 0.5]
+
+    def compact_lots(self, values: Values | Mapping[Var, float]) -> list[frozenset[int]]:
+        """Blocks of each compact lot the solution opens (family by family)."""
+        return [frozenset(group) for family in self.families for group in family.lots(values)]
+
+    def division(self, values: Values | Mapping[Var, float]) -> list[list[int]] | None:
         """Unit positions per lot of the solution, or None unless a full partition."""
         groups = [list(self.candidates[c].blocks) for c, var in self.z.items() if values[var] > 0.5]
         groups += [group for family in self.families for group in family.lots(values)]
