@@ -294,7 +294,7 @@ def solve(
                 if (
                     begin is not None
                     and solver == "highs"
-                    and settings.search_from <= model.stats["variables"] <= settings.presolve_up_to
+                    and settings.search_from <= model.stats["variables"] <= settings.search_up_to
                 ):
                     share = settings.search_share * time_limit if time_limit else None
                     searched = improve(
