@@ -2,8 +2,9 @@
 
 Every heuristic runs on a work budget counted in steps, never on the clock, so the same inputs
 give the same start, and the same plan whenever the solver proves it optimal, on any machine.
-Wall time only caps a stage from outside (``start_share`` of the time limit, none without a
-limit), a cap the shipped and S-L benchmark cases do not reach on this project's 2-core machine.
+Wall time only caps a stage from outside (``start_share`` and ``search_share`` of the time
+limit, none without a limit), a cap the shipped and S-L benchmark cases do not reach on this
+project's 2-core machine.
 
 >>> Settings().replace(packing_nodes=50).packing_nodes
 50

@@ -1,16 +1,18 @@
 """Large-neighbourhood search: better divisions near a known one, by sub-MIPs of the model.
 
-Each neighbourhood frees the blocks of the areas in and around one lot of the incumbent
-(:func:`neighbourhood`), with every chosen listed lot that touches them whole; every other block
-keeps its lot (:func:`fixed_bounds`): listed lots not inside the freed blocks stay chosen or not
-as they are, and each compact lot keeps its blocks outside them. HiGHS solves the model with
-those columns fixed, from the incumbent, within ``settings.search_nodes`` nodes; a better
-solution becomes the incumbent and the search starts again from its first lot, until
-``settings.search_tries`` sub-MIPs have run. The sub-MIPs are the model with some columns fixed,
-so every solution found is a feasible division valued exactly as the model values it: the
-optimum and every bound are unchanged. At 150 units the greedy start is a local optimum of
-every one-block move, merge, split and exchange, yet a lot and its neighbours re-divided
-together often pay.
+Each neighbourhood frees the blocks of the areas within ``settings.search_radius`` steps of one
+seed area (:func:`neighbourhood`), with every chosen listed lot that touches them whole; every
+other block keeps its lot (:func:`fixed_bounds`): listed lots not inside the freed blocks stay
+chosen or not as they are, and each compact lot keeps its blocks outside them. HiGHS solves the
+model with those columns fixed and taken out (:func:`restricted`), from the incumbent, within
+``settings.search_nodes`` nodes. A better solution becomes the incumbent. Seeds go through the
+areas in name order, passing over those freed since the last improvement; the search ends when
+every area has been freed since then, or after ``settings.search_tries`` sub-MIPs.
+
+The sub-MIPs are the model with some columns fixed, so every solution found is a feasible
+division, worth at least what the model values it at: the optimum and every bound are
+unchanged. At 150 units the greedy start is a local optimum of every one-block move, merge,
+split and exchange, yet an area re-divided with its neighbours often pays.
 """
 
 from __future__ import annotations
@@ -115,11 +117,11 @@ def improve(
     ``objective``) for better ones. A division found is kept when the model values it above the
     best so far: the model values a compact lot as holding no one, so it is worth at least that.
 
-    Each sub-MIP is the model without its fixed columns (:func:`restricted`), so its size is the
-    neighbourhood's, not the contract's. The work is counted in sub-MIPs
-    (``settings.search_tries``) and their nodes (``settings.search_nodes``), so the search is the
-    same on any machine; neighbourhoods of more than ``settings.search_blocks`` blocks are passed
-    over. ``seconds`` and ``stop`` only cap it from outside.
+    Each sub-MIP is the model without its fixed columns (:func:`restricted`: at 150 units a
+    third of the columns or less, most of them the compact lots' flows). The work is counted in
+    sub-MIPs (``settings.search_tries``) and their nodes (``settings.search_nodes``), so the
+    search is the same on any machine; neighbourhoods of more than ``settings.search_blocks``
+    blocks are passed over. ``seconds`` and ``stop`` only cap it from outside.
     """
     settings = settings or Settings()
     deadline = None if seconds is None else time.perf_counter() + seconds
