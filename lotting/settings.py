@@ -70,9 +70,9 @@ class Settings:
     #: models the solver proves optimal outright (the example: 4,514 columns); on larger ones
     #: its sub-MIPs take the time the solver needs at the root for its bound (300 units, 54,060
     #: columns: 1,707,250 -> 1,707,750 but the gap at 120 s 0.93 % -> 1.10 %), while at 150
-    #: units (28,701 columns) it lifts the plan 1,670,900 -> 1,674,700 in 24 s, gap 1.55 % ->
+    #: units (28,701 columns) it lifts the plan 1,670,900 -> 1,674,700 in 20 s, gap 1.55 % ->
     #: 1.32 % at 60 s.
-    search_tries: int = 40
+    search_tries: int = 28
     #: Branch-and-bound nodes per sub-MIP of the search.
     search_nodes: int = 100
     #: Neighbourhoods of more blocks than this are passed over (a sub-MIP nearly the whole model).
@@ -83,7 +83,7 @@ class Settings:
     search_from: int = 10_000
     search_up_to: int = 40_000
     #: Outer cap on the search's wall time, as a share of the time limit.
-    search_share: float = 0.4
+    search_share: float = 0.5
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some settings changed."""
