@@ -150,8 +150,9 @@ def solve(
     the same plan on any machine (the time limit still caps it from outside). ``settings`` tune
     how, never what, is computed (:class:`lotting.settings.Settings`). ``progress`` receives
     :class:`lotting.progress.Event` s as the work goes (options, candidate lots, the start and
-    its objective, then the solver's incumbent, bound and gap every few seconds); ``log`` adds
-    the solver's own log lines to them. Neither changes the plan. ``stop``
+    its objective, a better division from the neighbourhood search of
+    :mod:`lotting.mip.search`, then the solver's incumbent, bound and gap every few seconds);
+    ``log`` adds the solver's own log lines to them. Neither changes the plan. ``stop``
     (:class:`lotting.stop.Stop`) ends the call early from outside: the best plan so far comes
     back marked ``stopped`` (``"interrupted"``), or StoppedError when there is none yet.
     ``alternatives`` K asks for
