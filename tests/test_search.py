@@ -166,3 +166,21 @@ def test_a_solve_with_the_search_is_still_exact(seed, tmp_path):
     plan = solve(case, scenario, settings=Settings().replace(search_from=0))
     assert plan.status == "optimal"
     assert plan.objective == pytest.approx(best[0], abs=1e-6)
+
+
+def test_a_due_stop_ends_the_search_at_once(tmp_path):
+    """Ctrl-C (or a passed deadline) before the first sub-MIP: the start comes back, nothing
+    tried; a cap of no seconds does the same."""
+    from lotting.stop import Stop
+
+    case, _, _, model, start, value = next(
+        made for seed in SEEDS if (made := plain_start(seed, tmp_path)) is not None
+    )
+    stop = Stop()
+    stop.request()
+    for searched in (
+        improve(model, start, value, case.adjacency, stop=stop),
+        improve(model, start, value, case.adjacency, seconds=0.0),
+    ):
+        assert (searched.tried, searched.improved, searched.start) == (0, 0, dict(start))
+        assert searched.objective == value
