@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench docs notebooks clean
+.PHONY: run test lint bench bench-quick bench-national docs notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ notebooks: $(NB_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# S and M, one run each (a few minutes); the long rows: 600 and 1,140 units (about 13 minutes).
+bench-quick: $(STAMP)
+	$(BIN)/python bench/run.py --quick
+
+bench-national: $(STAMP)
+	$(BIN)/python bench/national.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info data/example/contract-lots
