@@ -207,7 +207,7 @@ def solve(
     # the column-generation bound (lotting/mip/colgen.py): proven for every division
     unlisted = credited if credited is not None else [o for o, p in enumerate(options) if p.targets]
     strong = master_bound(scenario, options, blocks, listed, unlisted, exact_lots, settings, stop)
-    start, start_value = None, -math.inf
+    start = None
     if exact_lots is None:
         cap = settings.start_share * time_limit if time_limit else math.inf
         plain = [c for c, candidate in enumerate(listed) if not candidate.reserved]
@@ -224,7 +224,7 @@ def solve(
             start = None  # a start the award cap forbids must not be handed over as feasible
         if start is not None:
             first = evaluate_lots(case, scenario, _start_division(start, listed, blocks), options)
-            value = start_value = float(first.metrics["objective"])
+            value = float(first.metrics["objective"])
             tell("start", f"start found: objective {value:,.0f}", objective=value)
             if strong is not None:
                 ruled = ruled_out(
@@ -297,15 +297,14 @@ def solve(
                     and solver == "highs"
                     and settings.search_from <= model.stats["variables"] <= settings.search_up_to
                 ):
-                    share = settings.search_share * time_limit if time_limit else None
-                    searched = improve(
-                        model, begin, start_value, case.adjacency, settings, stop, share
-                    )
-                    if searched.improved:
+                    now_left = stop.left()  # a share of what is left, not of the whole limit
+                    share = None if now_left is None else settings.search_share * now_left
+                    searched = improve(model, begin, case.adjacency, settings, stop, share)
+                    if searched.improved and searched.objective is not None:
                         begin = better = searched.start
                         tell(
                             "search",
-                            f"neighbourhood search: objective {searched.objective:,.0f} "
+                            f"neighbourhood search: objective at least {searched.objective:,.0f} "
                             f"({searched.improved} of {searched.tried} sub-MIPs improved it)",
                             objective=searched.objective,
                         )
@@ -339,10 +338,16 @@ def solve(
             if rank == 0 and start is not None and result.status != "optimal":
                 # Stopped early: the solver may not have kept the start (or the search's better
                 # division); never return less than it.
-                lots = model.division(better) if model is not None and better else None
                 greedy = evaluate_lots(
-                    case, scenario, lots or _start_division(start, listed, blocks), options
+                    case, scenario, _start_division(start, listed, blocks), options
                 )
+                lots = model.division(better) if model is not None and better else None
+                if model is not None and better and lots:
+                    near = evaluate_lots(
+                        case, scenario, lots, options, reserved=model.reserved(better)
+                    )
+                    if near.feasible and near.metrics["objective"] > greedy.metrics["objective"]:
+                        greedy = near  # the search's division, when it is the better of the two
                 if evaluation is None or (
                     greedy.metrics["objective"] > evaluation.metrics["objective"]
                     and greedy.feasible

@@ -206,7 +206,7 @@ def test_joined_chunks_are_feasible_fewer_and_cannot_join_further(tmp_path):
 def test_quick_joins_are_the_exact_joins(tmp_path):
     """Judging each join first from the chunks' running figures joins exactly as judging every
     join in full does, on contracts where joins happen and where some are refused."""
-    from lotting.mip.warmstart import _chunks, _joined, _Options, _pieces
+    from lotting.mip.warmstart import _chunks, _feasible, _join, _joined, _Options, _pieces
 
     compared = refused = 0
     for seed in range(6):
@@ -218,6 +218,8 @@ def test_quick_joins_are_the_exact_joins(tmp_path):
                 continue
             exact = _joined(judge, blocks, chunks)
             assert _joined(judge, blocks, chunks, table) == exact
+            quick = _join(judge, blocks, chunks, table)  # no fallback to the exact joins needed
+            assert all(_feasible(judge, blocks, lot, among) for lot, among in quick)
             compared += 1
             refused += len(exact) > 1
     assert compared >= 3 and refused >= 1

@@ -103,7 +103,7 @@ class LotModel:
             return None
         return [[u for b in group for u in self.blocks[b].units] for group in groups]
 
-    def reserved(self, values: Values) -> list[frozenset[int]]:
+    def reserved(self, values: Values | Mapping[Var, float]) -> list[frozenset[int]]:
         """Unit positions of each reserved lot the solution chose."""
         return [
             frozenset(u for b in self.candidates[c].blocks for u in self.blocks[b].units)

@@ -39,12 +39,11 @@ Ints = npt.NDArray[np.int64]
 @dataclass(frozen=True)
 class Searched:
     """What the search found: ``start`` (x, y and z of the best division, for the solver to
-    begin with), its ``objective`` (the model's value of it, never above the exact one; the
-    start's own when nothing better was found), the sub-MIPs ``tried`` and how many
-    ``improved`` it."""
+    begin with), its ``objective`` (the model's value of it, never above the exact one; None
+    when the search did not start), the sub-MIPs ``tried`` and how many ``improved`` it."""
 
     start: dict[Var, float]
-    objective: float
+    objective: float | None
     tried: int
     improved: int
 
@@ -91,31 +90,35 @@ def fixed_bounds(
     model's own bounds."""
     lower = np.frombuffer(model.mip.col_lower, dtype=np.float64).copy()
     upper = np.frombuffer(model.mip.col_upper, dtype=np.float64).copy()
+
+    def fix(var: Var, value: float) -> None:  # within the model's own bounds (a closed column)
+        lower[var] = upper[var] = min(max(float(round(value)), lower[var]), upper[var])
+
     for c, var in model.z.items():
         if not freed.issuperset(model.candidates[c].blocks):
-            lower[var] = upper[var] = round(known.get(var, 0.0))
+            fix(var, known.get(var, 0.0))
     for family in model.families:
         for (i, lot), var in family.x.items():
             if family.members[i] not in freed:
-                held = round(known.get(var, 0.0))
-                lower[var] = upper[var] = held
-                if held:
-                    lower[family.y[lot]] = upper[family.y[lot]] = 1.0
+                fix(var, known.get(var, 0.0))
+                if lower[var] > 0.5:
+                    fix(family.y[lot], 1.0)
     return lower, upper
 
 
 def improve(
     model: LotModel,
     start: Mapping[Var, float],
-    objective: float,
     adjacency: nx.Graph | None,
     settings: Settings | None = None,
     stop: Stop | None = None,
     seconds: float | None = None,
 ) -> Searched:
-    """Search the neighbourhoods of the division ``start`` (x, y and z values; worth
-    ``objective``) for better ones. A division found is kept when the model values it above the
-    best so far: the model values a compact lot as holding no one, so it is worth at least that.
+    """Search the neighbourhoods of the division ``start`` (x, y and z values) for better ones:
+    a division is kept when the model values it above the best so far, the start first (its
+    value found by one sub-MIP with nothing freed; no search when the start is no solution of
+    the model). The model values a compact lot as holding no one, so a division is worth at
+    least that.
 
     Each sub-MIP is the model without its fixed columns (:func:`restricted`: at 150 units a
     third of the columns or less, most of them the compact lots' flows). The work is counted in
@@ -125,11 +128,36 @@ def improve(
     """
     settings = settings or Settings()
     deadline = None if seconds is None else time.perf_counter() + seconds
-    known, best = dict(start), objective
+    known = dict(start)
+
+    def solved(freed: frozenset[int]) -> tuple[bool, tuple[float, list[float]] | None]:
+        """Whether a sub-MIP ran for these freed blocks, and its value and solution if any."""
+        part = restricted(model.mip, *fixed_bounds(model, known, freed))
+        if part is None:
+            return False, None
+        left = None if deadline is None else max(0.1, deadline - time.perf_counter())
+        start = _start_of(part, known)
+        found = run(part.mip, "highs", left, start, node_limit=settings.search_nodes, stop=stop)
+        if found.values is None:
+            return True, None
+        full = part.fixed.copy()
+        full[part.free] = found.values
+        return True, (part.offset + float(np.dot(part.cost, found.values)), list(full))
+
+    def due() -> bool:
+        late = deadline is not None and time.perf_counter() >= deadline
+        return late or (stop is not None and stop.due())
+
+    if due():
+        return Searched(known, None, 0, 0)
+    _, first = solved(frozenset())
+    if first is None:
+        return Searched(known, None, 0, 0)
+    best = first[0]
     areas = sorted({a for block in model.blocks for a in block.areas})
     tried = improved = at = 0
     covered: set[str] = set()  # areas freed since the last improvement
-    while tried < settings.search_tries and len(covered) < len(areas):
+    while tried < settings.search_tries and len(covered) < len(areas) and not due():
         seed = next(
             areas[(at + i) % len(areas)]
             for i in range(len(areas))
@@ -143,37 +171,24 @@ def improve(
             covered.add(seed)
             continue
         covered |= {a for b in freed for a in model.blocks[b].areas}
-        left = None if deadline is None else deadline - time.perf_counter()
-        if (left is not None and left <= 0) or (stop is not None and stop.due()):
-            break
-        part = restricted(model.mip, *fixed_bounds(model, known, freed))
-        if part is None:
-            continue
-        tried += 1
-        found = run(
-            part.mip,
-            "highs",
-            left,
-            {i: known[int(v)] for i, v in enumerate(part.free) if int(v) in known},
-            node_limit=settings.search_nodes,
-            stop=stop,
-        )
-        if found.values is None:
-            continue
-        value = part.offset + float(np.dot(part.cost, found.values))
-        if value > best + 1e-7 * max(1.0, abs(best)):
-            full = part.fixed.copy()
-            full[part.free] = found.values
-            known, best, covered = model.known(list(full)), value, set()
+        ran, found = solved(freed)
+        tried += ran
+        if found is not None and found[0] > best + 1e-7 * max(1.0, abs(best)):
+            best, known, covered = found[0], model.known(found[1]), set()
             improved += 1
     return Searched(known, best, tried, improved)
+
+
+def _start_of(part: Restricted, known: Mapping[Var, float]) -> dict[Var, float]:
+    """The incumbent's known values, numbered as the restricted model's columns."""
+    return {i: known[int(v)] for i, v in enumerate(part.free) if int(v) in known}
 
 
 @dataclass(frozen=True)
 class Restricted:
     """A model with its fixed columns taken out: the smaller ``mip`` over the ``free`` columns
     (their numbers in the full model), the objective's ``offset`` from the fixed ones, the free
-    columns' ``cost``, and every column's ``fixed`` value (the free ones' lower bounds)."""
+    columns' ``cost``, and every column's ``fixed`` value (0 for the free ones)."""
 
     mip: ModelBuilder
     free: Ints
