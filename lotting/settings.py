@@ -82,7 +82,7 @@ class Settings:
     #: Smallest and largest models (columns) the search runs on.
     search_from: int = 10_000
     search_up_to: int = 40_000
-    #: Outer cap on the search's wall time, as a share of the time limit.
+    #: Outer cap on the search's wall time, as a share of the time left when it starts.
     search_share: float = 0.5
 
     def replace(self, **changes: Any) -> Settings:
