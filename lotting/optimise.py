@@ -252,7 +252,7 @@ def solve(
             left = (alternatives or 1) - rank
             model = None
             begin: dict[int, float] | None = None  # the solver's start (rank 0)
-            better: dict[int, float] | None = None  # the search's division, if better
+            better: Evaluation | None = None  # the search's division, if it found a better one
             result = SolverRun("no_solution", None, 0.0, solver)
             # the time limit may have passed already, or too little of it be left to build and
             # solve the model (600 units: 20 s to build): the start is then the answer
@@ -300,13 +300,16 @@ def solve(
                     now_left = stop.left()  # a share of what is left, not of the whole limit
                     share = None if now_left is None else settings.search_share * now_left
                     searched = improve(model, begin, case.adjacency, settings, stop, share)
-                    if searched.improved and searched.objective is not None:
-                        begin = better = searched.start
+                    found_lots = model.division(searched.start) if searched.improved else None
+                    if found_lots is not None:
+                        begin = searched.start
+                        better = _checked(case, scenario, options, model, begin, found_lots)
+                        worth = float(better.metrics["objective"])
                         tell(
                             "search",
-                            f"neighbourhood search: objective at least {searched.objective:,.0f} "
+                            f"neighbourhood search: objective {worth:,.0f} "
                             f"({searched.improved} of {searched.tried} sub-MIPs improved it)",
-                            objective=searched.objective,
+                            objective=worth,
                         )
                 remaining = stop.left()  # the ranks still to come share what is left
                 result = run(
@@ -341,13 +344,10 @@ def solve(
                 greedy = evaluate_lots(
                     case, scenario, _start_division(start, listed, blocks), options
                 )
-                lots = model.division(better) if model is not None and better else None
-                if model is not None and better and lots:
-                    near = evaluate_lots(
-                        case, scenario, lots, options, reserved=model.reserved(better)
-                    )
-                    if near.feasible and near.metrics["objective"] > greedy.metrics["objective"]:
-                        greedy = near  # the search's division, when it is the better of the two
+                if better is not None and (
+                    better.metrics["objective"] > greedy.metrics["objective"]
+                ):
+                    greedy = better  # the search's division, when it is the better of the two
                 if evaluation is None or (
                     greedy.metrics["objective"] > evaluation.metrics["objective"]
                     and greedy.feasible
@@ -644,7 +644,7 @@ def _checked(
     scenario: Scenario,
     options: Sequence[Option],
     model: LotModel,
-    values: Sequence[float],
+    values: Sequence[float] | Mapping[int, float],
     division: list[list[int]],
 ) -> Evaluation:
     """The exact evaluation of the solver's division (every figure a plan reports comes from it).

@@ -87,9 +87,13 @@ class LotModel:
         """Most plain lots the model can open."""
         return len(self.families[0].y)
 
+    def chosen(self, values: Values | Mapping[Var, float]) -> list[int]:
+        """The listed lots (candidate numbers) the solution chooses."""
+        return [c for c, var in self.z.items() if values[var] > 0.5]
+
     def listed_lots(self, values: Values | Mapping[Var, float]) -> list[frozenset[int]]:
         """Blocks of each listed lot the solution chooses."""
-        return [frozenset(self.candidates[c].blocks) for c, v in self.z.items() if values[v] > 0.5]
+        return [frozenset(self.candidates[c].blocks) for c in self.chosen(values)]
 
     def compact_lots(self, values: Values | Mapping[Var, float]) -> list[frozenset[int]]:
         """Blocks of each compact lot the solution opens (family by family)."""
@@ -97,7 +101,7 @@ class LotModel:
 
     def division(self, values: Values | Mapping[Var, float]) -> list[list[int]] | None:
         """Unit positions per lot of the solution, or None unless a full partition."""
-        groups = [list(self.candidates[c].blocks) for c, var in self.z.items() if values[var] > 0.5]
+        groups = [list(self.candidates[c].blocks) for c in self.chosen(values)]
         groups += [group for family in self.families for group in family.lots(values)]
         if sorted(b for group in groups for b in group) != list(range(len(self.blocks))):
             return None
@@ -107,8 +111,8 @@ class LotModel:
         """Unit positions of each reserved lot the solution chose."""
         return [
             frozenset(u for b in self.candidates[c].blocks for u in self.blocks[b].units)
-            for c, var in self.z.items()
-            if self.candidates[c].reserved and values[var] > 0.5
+            for c in self.chosen(values)
+            if self.candidates[c].reserved
         ]
 
     def start(self, chosen: list[int], plain: list[list[int]]) -> dict[Var, float]:
